@@ -1,0 +1,141 @@
+"""The `newsmill` command: thin wrappers that call the library and turn its errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from crawler.summary import RunSummary
+
+DEFAULT_DB = "data/newsmill.db"
+CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
+DATASETTE_METADATA = CONFIG_DIR / "datasette.yml"
+
+
+class CommandError(Exception):
+    """A failure the user can act on: printed as one line, exit status 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except CommandError as exc:
+        print(f"newsmill: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsmill: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsmill", description="Collect news articles into a clean, deduplicated SQLite archive.")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="ingest local dumps (.txt, .html, .htm, .html.gz) from files and folders",
+        description="Ingest text dumps and HTML files (folders are walked recursively) through the same pipelines as crawls.",
+        epilog="example: newsmill ingest ~/dumps/site-a page.html --db data/newsmill.db --source site-a",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH")
+    _add_db(ingest)
+    ingest.add_argument("--source", help="source name recorded for these documents (default: local)")
+    ingest.add_argument("--follow-symlinks", action="store_true", help="follow symbolic links found inside folders")
+    _add_verbosity(ingest)
+    ingest.set_defaults(handler=cmd_ingest)
+
+    serve = commands.add_parser(
+        "serve",
+        help="browse the archive in Datasette (127.0.0.1)",
+        description="Start Datasette on the archive with newsmill's facets and canned queries. Never immutable: crawls may write while you browse.",
+        epilog="example: newsmill serve --db data/newsmill.db --port 8001",
+    )
+    _add_db(serve)
+    serve.add_argument("--port", type=int, default=8001)
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    serve.set_defaults(handler=cmd_serve)
+    return parser
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=DEFAULT_DB, help=f"archive file (default {DEFAULT_DB})")
+
+
+def _add_verbosity(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="-v: progress details, -vv: debug")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no per-file warnings")
+
+
+def check_archive(db_path: str) -> None:
+    """Open (and migrate) the archive before Scrapy starts, so a bad path is one clear line."""
+    from storage.db import open_database
+
+    if Path(db_path).is_dir():
+        raise CommandError(f"--db {db_path} is a folder, not a file")
+    try:
+        open_database(db_path).close()
+    except (sqlite3.Error, OSError) as exc:
+        raise CommandError(f"cannot open archive {db_path}: {exc}") from exc
+
+
+def crawl_settings(args, extra: dict | None = None) -> dict:
+    level = "WARNING"
+    if args.quiet:
+        level = "ERROR"
+    elif args.verbose == 1:
+        level = "INFO"
+    elif args.verbose >= 2:
+        level = "DEBUG"
+    return {
+        "NEWSMILL_DB": args.db,
+        "LOG_LEVEL": level,
+        "LOG_FORMAT": "%(levelname)s: %(message)s" if args.verbose < 2 else "%(asctime)s [%(name)s] %(levelname)s: %(message)s",
+        "NEWSMILL_PROGRESS": not args.quiet and sys.stderr.isatty(),
+        **(extra or {}),
+    }
+
+
+def cmd_ingest(args) -> int:
+    from crawler.runner import project_settings, run_crawl
+
+    check_archive(args.db)
+    extra = {"NEWSMILL_SOURCE": args.source} if args.source else {}
+    stats = run_crawl(
+        "files",
+        project_settings(crawl_settings(args, extra)),
+        path=[os.fspath(p) for p in args.paths],
+        source=args.source,
+        follow_symlinks=args.follow_symlinks,
+    )
+    summary = RunSummary.from_stats(stats)
+    print("\n".join(summary.lines()))
+    print(f"archive: {args.db}    browse: newsmill serve --db {args.db}")
+    return 1 if summary.errors else 0
+
+
+def cmd_serve(args) -> int:
+    if not Path(args.db).exists():
+        raise CommandError(f"no archive at {args.db}: run `newsmill ingest PATH --db {args.db}` first")
+    check_archive(args.db)
+    command = [
+        sys.executable, "-m", "datasette", "serve", args.db,
+        "--metadata", str(DATASETTE_METADATA),
+        "--host", args.host, "--port", str(args.port),
+        "--setting", "sql_time_limit_ms", "3000",
+    ]
+    print(f"serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main())

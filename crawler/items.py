@@ -1,0 +1,45 @@
+"""The one item type every collector yields and every pipeline stage fills in further."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipelines.extractors.result import Extracted
+    from storage.records import ArticleRecord
+
+HTML = "html"
+TEXT = "text"
+
+
+@dataclass
+class RawDocument:
+    """A page or file as collected, before any cleaning.
+
+    A collector that already knows the document is unusable (unreadable file, too large,
+    binary) still yields it with `skip_code`/`skip_reason`, so the reject is recorded on
+    the same road as every other decision.
+    """
+
+    kind: str  # HTML or TEXT
+    source: str
+    body: bytes = b""
+    url: str | None = None
+    path: str | None = None
+    declared_encoding: str | None = None
+    fetched_at: str | None = None
+    # line_key()s that repeat across this document's batch: learned chrome
+    batch_repeats: frozenset[str] = field(default_factory=frozenset)
+    skip_code: str | None = None
+    skip_reason: str | None = None
+
+    # filled by the pipelines
+    encoding: str | None = None
+    extracted: Extracted | None = None
+    record: ArticleRecord | None = None
+
+    @property
+    def place(self) -> str:
+        """How a person recognises the document in a message."""
+        return self.url or self.path or "<unnamed document>"

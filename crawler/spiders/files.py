@@ -1,0 +1,89 @@
+"""`scrapy crawl files -a path=DIR[,DIR...]`: local dumps onto the same road as crawled pages.
+
+The spider yields RawDocument items straight from start(): no download happens, yet every
+document passes the same ITEM_PIPELINES (extract -> validate -> dedupe -> store) as a page
+fetched by a news spider.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+
+import scrapy
+
+from crawler.items import TEXT, RawDocument
+from crawler.loaders.discover import Found, Refused, discover
+from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES
+from crawler.loaders.read import ReadRefused, read_bytes, read_document
+from pipelines.extractors.encoding import Undecodable, decode
+from pipelines.extractors.repeats import learn_repeated_lines
+from storage.clock import utc_now
+
+
+class FilesSpider(scrapy.Spider):
+    name = "files"
+
+    def __init__(
+        self,
+        path: str | Iterable[str] | None = None,
+        source: str | None = None,
+        follow_symlinks: bool | str = False,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if path is None:
+            raise ValueError("the files spider needs -a path=FILE_OR_FOLDER[,...]")
+        self.paths = path.split(",") if isinstance(path, str) else list(path)
+        self.source_name = source
+        self.follow_symlinks = str(follow_symlinks).lower() in ("1", "true", "yes")
+
+    async def start(self):
+        settings = self.crawler.settings
+        source = self.source_name or settings.get("NEWSMILL_SOURCE")
+        max_bytes = settings.getint("NEWSMILL_MAX_FILE_BYTES")
+        entries = list(discover(self.paths, max_bytes=max_bytes, follow_symlinks=self.follow_symlinks))
+        self.crawler.stats.set_value("newsmill/documents_expected", len(entries))
+        repeats = self._learn_batch_repeats(entries)
+        fetched_at = utc_now()
+        for entry in entries:
+            if isinstance(entry, Refused):
+                yield RawDocument(
+                    kind="file", source=source, path=entry.path, skip_code=entry.code, skip_reason=entry.reason
+                )
+                continue
+            document = read_document(entry, source=source, max_decompressed=MAX_DECOMPRESSED_BYTES, fetched_at=fetched_at)
+            if entry.kind == TEXT:
+                document.batch_repeats = repeats.get(os.path.dirname(entry.path), frozenset())
+            yield document
+
+    @staticmethod
+    def _learn_batch_repeats(entries: list[Found | Refused]) -> dict[str, frozenset[str]]:
+        """Lines that recur across the text dumps of one folder are that site's chrome.
+
+        A folder is the natural batch: dumps of one site land in one folder. Identical files
+        count once, or a story saved twice would teach us its own lines are chrome.
+        """
+        by_folder: dict[str, list[Found]] = defaultdict(list)
+        for entry in entries:
+            if isinstance(entry, Found) and entry.kind == TEXT:
+                by_folder[os.path.dirname(entry.path)].append(entry)
+        learned = {}
+        for folder, files in by_folder.items():
+            if len(files) >= 3:
+                learned[folder] = learn_repeated_lines(_distinct_texts(files))
+        return learned
+
+
+def _distinct_texts(files: list[Found]):
+    seen: set[int] = set()
+    for found in files:
+        try:
+            text, _ = decode(read_bytes(found, max_decompressed=MAX_DECOMPRESSED_BYTES), is_html=False)
+        except (ReadRefused, Undecodable):
+            continue
+        fingerprint = hash(text)
+        if fingerprint not in seen:
+            seen.add(fingerprint)
+            yield text

@@ -1,0 +1,1 @@
+"""Item pipelines: every document, whatever collected it, passes extract -> validate -> dedupe -> store."""

@@ -1,0 +1,34 @@
+"""Why a document was not stored.
+
+    DropItem (Scrapy)
+     └── Rejected            one-line reason + short code; recorded in `rejects`, counted
+          │                  in stats as newsmill/skipped/<code>
+          └── ExtractionFailed  the extractor itself raised: also counted as an error
+
+Codes in use: unreadable, not_a_file, unsupported_type, empty, too_large, corrupt,
+symlink, binary, undecodable, not_article, too_short, extract_error, and for crawls the
+HTTP-level codes their middlewares record.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.exceptions import DropItem
+
+
+class Rejected(DropItem):
+    # Scrapy logs drops at this level; the log formatter turns it into one line.
+    log_level = logging.WARNING
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class ExtractionFailed(Rejected):
+    log_level = logging.ERROR
+
+    def __init__(self, reason: str):
+        super().__init__("extract_error", reason)

@@ -1,0 +1,140 @@
+"""Stage 4: batched writes into the archive, and the run's own record.
+
+Documents wait in a buffer until NEWSMILL_BATCH_SIZE of them, or NEWSMILL_BATCH_SECONDS,
+then commit in one transaction. Rejected documents (any DropItem with a code) join the same
+buffer through the item_dropped signal, so `rejects` is written on the same road.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from scrapy import signals
+from twisted.internet import task
+
+from crawler.items import RawDocument
+from pipelines.rejects import ExtractionFailed, Rejected
+from storage.archive import Archive
+from storage.records import DUPLICATE, NEW, NEW_VERSION, RejectRecord
+
+logger = logging.getLogger(__name__)
+
+RUN_KINDS = {"files": "ingest"}
+
+
+class StorePipeline:
+    def __init__(self, crawler, db_path: str, batch_size: int, batch_seconds: float):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.db_path = db_path
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        self.pending: list[RawDocument] = []
+        self.pending_rejects: list[RejectRecord] = []
+        self.oldest_pending = 0.0
+        self.timer: task.LoopingCall | None = None
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.item_error, signal=signals.item_error)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(
+            crawler,
+            settings.get("NEWSMILL_DB"),
+            settings.getint("NEWSMILL_BATCH_SIZE"),
+            settings.getfloat("NEWSMILL_BATCH_SECONDS"),
+        )
+
+    def open_spider(self):
+        spider = self.crawler.spider
+        self.archive = Archive.open(self.db_path)
+        kind = RUN_KINDS.get(spider.name, "crawl")
+        self.run_id = self.archive.start_run(kind, {"spider": spider.name, **_spider_args(spider)})
+        self.stats.set_value("newsmill/run_id", self.run_id)
+        self.stats.set_value("newsmill/db", self.db_path)
+        self.timer = task.LoopingCall(self._flush_if_due)
+        self.timer.start(max(self.batch_seconds / 2, 0.1), now=False)
+
+    def process_item(self, item: RawDocument) -> RawDocument:
+        if not self.pending:
+            self.oldest_pending = time.monotonic()
+        self.pending.append(item)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        return item
+
+    def item_dropped(self, item, response, exception, spider):
+        if not isinstance(exception, Rejected) or not isinstance(item, RawDocument):
+            return
+        self.stats.inc_value(f"newsmill/skipped/{exception.code}")
+        if isinstance(exception, ExtractionFailed):
+            self.stats.inc_value("newsmill/errors")
+        self._buffer_reject(RejectRecord(exception.code, exception.reason, item.url, item.path, item.source))
+
+    def item_error(self, item, response, spider, failure):
+        # A bug in a stage: count it and keep a row, so the document is not silently lost.
+        self.stats.inc_value("newsmill/errors")
+        if isinstance(item, RawDocument):
+            reason = f"internal error: {failure.type.__name__}: {failure.value}"
+            self._buffer_reject(RejectRecord("error", reason, item.url, item.path, item.source))
+
+    def _buffer_reject(self, reject: RejectRecord) -> None:
+        if not self.pending and not self.pending_rejects:
+            self.oldest_pending = time.monotonic()
+        self.pending_rejects.append(reject)
+        if len(self.pending_rejects) >= self.batch_size:
+            self.flush()
+
+    def _flush_if_due(self) -> None:
+        if (self.pending or self.pending_rejects) and time.monotonic() - self.oldest_pending >= self.batch_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.archive is None or not (self.pending or self.pending_rejects):
+            return
+        documents, self.pending = self.pending, []
+        rejects, self.pending_rejects = self.pending_rejects, []
+        decisions = self.archive.store_batch([doc.record for doc in documents], rejects, run_id=self.run_id)
+        for document, decision in zip(documents, decisions):
+            self._count(document, decision)
+
+    def _count(self, document: RawDocument, decision) -> None:
+        if decision.already_seen_here and decision.relation != NEW_VERSION:
+            self.stats.inc_value("newsmill/unchanged")
+            logger.debug("unchanged: %s (article %s)", document.place, decision.article_id)
+        elif decision.relation == NEW:
+            self.stats.inc_value("newsmill/stored")
+        elif decision.relation == NEW_VERSION:
+            self.stats.inc_value("newsmill/new_versions")
+        elif decision.relation == DUPLICATE:
+            self.stats.inc_value("newsmill/duplicates")
+            logger.debug("duplicate: %s is article %s", document.place, decision.article_id)
+        else:
+            self.stats.inc_value(f"newsmill/{decision.relation}")
+
+    def close_spider(self):
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        self.flush()
+
+    def spider_closed(self, spider, reason):
+        # After close_spider, once CoreStats has set finish_reason and elapsed time, so the
+        # run row carries the complete stats.
+        if self.archive is None:
+            return
+        try:
+            self.flush()
+            status = "finished" if reason == "finished" else reason
+            self.archive.finish_run(self.run_id, status, self.stats.get_stats())
+        finally:
+            self.archive.close()
+            self.archive = None
+
+
+def _spider_args(spider) -> dict:
+    return {key: value for key, value in vars(spider).items() if key in ("paths", "source_name", "source")}

@@ -1,0 +1,161 @@
+"""The archive's only writer: runs, batched article/sighting/reject writes, exact dedup.
+
+Every batch is one IMMEDIATE transaction, so a crash loses at most the batch in flight
+and never leaves half an article: its sighting, FTS row and article row commit together.
+Decisions are made inside the transaction, so a batch sees its own earlier rows.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from storage.clock import utc_now
+from storage.db import open_database, write_transaction
+from storage.records import DUPLICATE, NEW, NEW_VERSION, ArticleRecord, Decision, RejectRecord
+
+logger = logging.getLogger(__name__)
+
+
+class Archive:
+    def __init__(self, db: Database):
+        self.db = db
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Archive":
+        return cls(open_database(path))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- runs -------------------------------------------------------------------------
+
+    def start_run(self, kind: str, args: dict | None = None) -> int:
+        with write_transaction(self.db):
+            cursor = self.db.execute(
+                "INSERT INTO runs (kind, started_at, status, args) VALUES (?, ?, 'running', ?)",
+                [kind, utc_now(), json.dumps(args or {}, sort_keys=True, default=str)],
+            )
+        return cursor.lastrowid
+
+    def finish_run(self, run_id: int, status: str, stats: dict) -> None:
+        with write_transaction(self.db):
+            self.db.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
+                [utc_now(), status, json.dumps(stats, sort_keys=True, default=str), run_id],
+            )
+
+    # -- articles ---------------------------------------------------------------------
+
+    def store_batch(
+        self,
+        records: Iterable[ArticleRecord],
+        rejects: Iterable[RejectRecord] = (),
+        run_id: int | None = None,
+    ) -> list[Decision]:
+        """Write a batch in one transaction and return one decision per record, in order."""
+        now = utc_now()
+        decisions = []
+        with write_transaction(self.db):
+            for record in records:
+                decision = self._decide_and_write(record, run_id, record.seen_at or now)
+                decisions.append(decision)
+            for reject in rejects:
+                self.db.execute(
+                    "INSERT INTO rejects (run_id, url, path, source, code, reason, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [run_id, reject.url, reject.path, reject.source, reject.code, reject.reason, now],
+                )
+        return decisions
+
+    def _decide_and_write(self, record: ArticleRecord, run_id: int | None, now: str) -> Decision:
+        if record.url:
+            row = self.db.execute(
+                "SELECT id, content_hash FROM articles WHERE url = ?", [record.url]
+            ).fetchone()
+            if row:
+                article_id, known_hash = row
+                if known_hash == record.content_hash:
+                    return self._sight(article_id, DUPLICATE, record, run_id, now)
+                self._replace_text(article_id, record, run_id, now)
+                return self._sight(article_id, NEW_VERSION, record, run_id, now)
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
+            [record.content_hash],
+        ).fetchone()
+        if row:
+            return self._sight(row[0], DUPLICATE, record, run_id, now)
+        article_id = self._insert_article(record, now)
+        return self._sight(article_id, NEW, record, run_id, now)
+
+    def _insert_article(self, record: ArticleRecord, now: str) -> int:
+        cursor = self.db.execute(
+            """
+            INSERT INTO articles (url, title, text, author, published, published_origin,
+                language, section, site, tags, source, content_hash, word_count,
+                first_seen, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                record.url,
+                record.title,
+                record.text,
+                record.author,
+                record.published,
+                record.published_origin,
+                record.language,
+                record.section,
+                record.site,
+                json.dumps(record.tags, ensure_ascii=False) if record.tags else None,
+                record.source,
+                record.content_hash,
+                len(record.text.split()),
+                now,
+                now,
+            ],
+        )
+        return cursor.lastrowid
+
+    def _replace_text(self, article_id: int, record: ArticleRecord, run_id: int | None, now: str) -> None:
+        """The page at a known URL changed: keep the old text as a version, show the new one."""
+        self.db.execute(
+            """
+            INSERT INTO versions (article_id, title, text, content_hash, first_seen, replaced_at, run_id)
+            SELECT id, title, text, content_hash, last_seen, ?, ? FROM articles WHERE id = ?
+            """,
+            [now, run_id, article_id],
+        )
+        self.db.execute(
+            "UPDATE articles SET title = coalesce(?, title), text = ?, content_hash = ?, "
+            "word_count = ? WHERE id = ?",
+            [record.title, record.text, record.content_hash, len(record.text.split()), article_id],
+        )
+
+    def _sight(
+        self, article_id: int, relation: str, record: ArticleRecord, run_id: int | None, now: str
+    ) -> Decision:
+        place_url = record.fetched_url or record.url
+        existing = self.db.execute(
+            "SELECT id FROM sightings WHERE article_id = ? AND ifnull(url, '') = ifnull(?, '') "
+            "AND ifnull(path, '') = ifnull(?, '')",
+            [article_id, place_url, record.path],
+        ).fetchone()
+        self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [now, article_id])
+        if existing:
+            self.db.execute(
+                "UPDATE sightings SET last_seen_at = ?, run_id = ? WHERE id = ?",
+                [now, run_id, existing[0]],
+            )
+            # A re-ingested place is not news, whatever the text-level relation was.
+            relation = relation if relation == NEW_VERSION else DUPLICATE
+            return Decision(article_id, relation, already_seen_here=True)
+        self.db.execute(
+            "INSERT INTO sightings (article_id, url, path, source, relation, seen_at, last_seen_at, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [article_id, place_url, record.path, record.source, relation, now, now, run_id],
+        )
+        return Decision(article_id, relation)

@@ -1,0 +1,47 @@
+"""Opening an archive: WAL so readers (Datasette) never block the writer, and a busy timeout
+so a reader's brief lock never surfaces as "database is locked"."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from storage.schema import migrations
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def open_database(path: str | Path, *, migrate: bool = True) -> Database:
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    db = Database(connection)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.enable_wal()
+    # NORMAL is durable across application crashes in WAL mode; only a power cut can
+    # lose the last transactions, never corrupt the file.
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("PRAGMA foreign_keys = ON")
+    if migrate:
+        migrations.apply(db)
+    return db
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One batch, all or nothing. IMMEDIATE takes the write lock up front, so two writers
+    queue on the busy timeout instead of failing half-way through a batch."""
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")

@@ -1,0 +1,140 @@
+"""Schema as ordered migrations (sqlite-utils), so an archive built by any release upgrades in place.
+
+Table and column names are a contract: scripts outside the code base read them.
+Add migrations at the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("newsmill")
+
+
+@migrations()
+def m001_core_tables(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            url TEXT,
+            title TEXT,
+            text TEXT NOT NULL,
+            author TEXT,
+            published TEXT,
+            published_origin TEXT,
+            language TEXT,
+            section TEXT,
+            site TEXT,
+            tags TEXT,
+            source TEXT,
+            content_hash TEXT NOT NULL,
+            word_count INTEGER,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        )
+        """
+    )
+    # One article per canonical URL; text dumps have none, hence the partial index.
+    db.execute("CREATE UNIQUE INDEX articles_url ON articles(url) WHERE url IS NOT NULL")
+    db.execute("CREATE INDEX articles_content_hash ON articles(content_hash)")
+    db.execute("CREATE INDEX articles_published ON articles(published)")
+    db.execute(
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL DEFAULT 'running',
+            args TEXT,
+            stats TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE sightings (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            url TEXT,
+            path TEXT,
+            source TEXT,
+            relation TEXT NOT NULL,
+            similarity REAL,
+            seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            run_id INTEGER REFERENCES runs(id)
+        )
+        """
+    )
+    # A place is recorded once per article; re-ingesting it only moves last_seen_at.
+    db.execute(
+        "CREATE UNIQUE INDEX sightings_place ON sightings(article_id, ifnull(url, ''), ifnull(path, ''))"
+    )
+    db.execute("CREATE INDEX sightings_url ON sightings(url)")
+    db.execute("CREATE INDEX sightings_path ON sightings(path)")
+    db.execute(
+        """
+        CREATE TABLE rejects (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            url TEXT,
+            path TEXT,
+            source TEXT,
+            code TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX rejects_run ON rejects(run_id)")
+    db.execute(
+        """
+        CREATE TABLE versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            title TEXT,
+            text TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            replaced_at TEXT NOT NULL,
+            run_id INTEGER REFERENCES runs(id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX versions_article ON versions(article_id)")
+
+
+@migrations()
+def m002_full_text_search(db: Database) -> None:
+    # enable_fts declares the index the way Datasette recognises it (a hand-written
+    # content='articles' table is not found by Datasette's search box).
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, replace=True)
+
+
+@migrations()
+def m003_learned_chrome(db: Database) -> None:
+    # Lines that recur across one source's documents are chrome; counting them here
+    # makes what was learned in one run hold in the next.
+    db.execute(
+        """
+        CREATE TABLE chrome_lines (
+            source TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            example TEXT,
+            documents INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT NOT NULL,
+            PRIMARY KEY (source, line_key)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE chrome_sources (
+            source TEXT PRIMARY KEY,
+            documents INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
