@@ -1,0 +1,77 @@
+"""Whole-line page-chrome phrases ("Leave a Reply", "Читайте также: …"), loaded from TOML.
+
+The phrases live in config/chrome_phrases.toml rather than code so that adding a site's
+boilerplate is a data change. Matching is whole-line only: chrome is a line that *is*
+the phrase, while prose that merely starts with it ("Back to top priority for the
+ministry is …") must survive. The same object serves the text-dump cleaner and can
+post-filter paragraphs from any other extractor.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "chrome_phrases.toml"
+
+# Bullets, arrows, quotes and trailing colons decorate chrome without changing what it is.
+_EDGE = r"[\W_]*"
+
+
+@dataclass(frozen=True)
+class ChromeRule:
+    name: str
+    pattern: re.Pattern[str]
+    # a heading after which nothing belongs to the article (comment forms, related lists)
+    stop: bool = False
+
+
+class ChromePhrases:
+    def __init__(self, rules: list[ChromeRule]):
+        self.rules = rules
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> ChromePhrases:
+        path = Path(path) if path is not None else DEFAULT_PATH
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+        rules = []
+        for entry in data.get("rule", []):
+            alternatives = "|".join(f"(?:{pattern})" for pattern in entry["patterns"])
+            try:
+                compiled = re.compile(f"{_EDGE}(?:{alternatives}){_EDGE}", re.IGNORECASE)
+            except re.error as error:
+                raise ValueError(f"{path}: rule {entry.get('name')!r}: {error}") from error
+            rules.append(ChromeRule(entry["name"], compiled, bool(entry.get("stop", False))))
+        logger.debug("loaded %d chrome rules from %s", len(rules), path)
+        return cls(rules)
+
+    def match_rule(self, line: str) -> ChromeRule | None:
+        text = " ".join(line.split())
+        if not text:
+            return None
+        for rule in self.rules:
+            if rule.pattern.fullmatch(text):
+                return rule
+        return None
+
+    def match(self, line: str) -> str | None:
+        """Name of the rule that makes `line` chrome, or None if it may be content."""
+        rule = self.match_rule(line)
+        return rule.name if rule else None
+
+
+_default: ChromePhrases | None = None
+
+
+def default_phrases() -> ChromePhrases:
+    """The repo's phrase file, parsed once per process."""
+    global _default
+    if _default is None:
+        _default = ChromePhrases.load()
+    return _default

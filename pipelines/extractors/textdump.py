@@ -1,0 +1,286 @@
+"""Plain-text dump of a news page -> `Extracted`, with the page chrome dropped.
+
+A dump is the visible text of a page, one paragraph per line, blank lines between:
+section label, headline, dateline, body, then footer chrome. The cleaner works on
+lines in three passes:
+
+1. line rules: whole-line chrome phrases (config/chrome_phrases.toml), lines the
+   caller learned repeat across a batch of dumps, datelines;
+2. structure: the headline is the first substantial line; short lines before it are the
+   section label/breadcrumbs, short lines between it and the first real paragraph are
+   bylines and captions;
+3. tail: the body ends at the last sentence-like paragraph (or at a "stop" heading such as
+   a comment form); the run of short lines after it is footer chrome.
+
+Short lines *inside* the body are kept: they are subheadings.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Container
+
+from pipelines.extractors.chrome import ChromePhrases, default_phrases
+from pipelines.extractors.dateline import parse_dateline
+from pipelines.extractors.result import Extracted, Removal
+
+logger = logging.getLogger(__name__)
+
+_WORD = re.compile(r"\w+")
+# sentence end, allowing closing quotes/brackets after the stop: …negotiations.”
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_PERIOD_END = re.compile(r"\.[\"'”’»)\]]*$")
+_BREADCRUMB_SEP = re.compile(r"\s+(?:>|»|›|/|→|\|)\s+")
+_BYLINE = re.compile(
+    r"(?:by|written by|author|автор|müəllif|հեղինակ|ავტორი)\s*:?\s+(?P<name>[^\W\d_][\w.'’ -]{1,60})",
+    re.IGNORECASE,
+)
+
+# a line this long is never chrome worth counting across dumps: it is a paragraph
+COUNTABLE_MAX_CHARS = 160
+_DATELINE_MAX_CHARS = 120
+_SECTION_MAX_WORDS = 5
+
+
+def _collapse(line: str) -> str:
+    return " ".join(line.split())
+
+
+def line_key(line: str) -> str:
+    """Identity of a line across dumps: case, spacing, punctuation and numbers do not count,
+    so "© 2021 Foo" and "© 2022 Foo", or "Views: 12" and "Views: 340", are one line."""
+    text = unicodedata.normalize("NFKC", line).casefold()
+    text = re.sub(r"\d+", "0", text)
+    return " ".join(_WORD.findall(text))
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in (_collapse(raw) for raw in text.splitlines()) if line]
+
+
+def countable_lines(text: str) -> set[str]:
+    """line_key()s of a dump's short lines: the candidates for "repeats across a batch"."""
+    return {line_key(line) for line in _lines(text) if len(line) <= COUNTABLE_MAX_CHARS and line_key(line)}
+
+
+def learn_repeated_lines(texts, min_docs: int = 3, min_share: float = 0.5) -> frozenset[str]:
+    """Keys of short lines found in at least `min_docs` dumps and `min_share` of the batch.
+
+    Both floors matter: the count stops a pair of dumps from defining chrome, the share
+    stops a big batch from calling a common subheading chrome.
+    """
+    counts: dict[str, int] = {}
+    total = 0
+    for text in texts:
+        total += 1
+        for key in countable_lines(text):
+            counts[key] = counts.get(key, 0) + 1
+    if total == 0:
+        return frozenset()
+    floor = max(min_docs, min_share * total)
+    return frozenset(key for key, count in counts.items() if count >= floor)
+
+
+def _word_count(line: str) -> int:
+    return len(_WORD.findall(line))
+
+
+def _is_sentence(line: str) -> bool:
+    return _word_count(line) >= 4 and bool(_SENTENCE_END.search(line))
+
+
+def _is_paragraph(line: str) -> bool:
+    """Body text for sure: a sentence, or too long to be anything else."""
+    return _is_sentence(line) or _word_count(line) >= 30 or len(line) >= 200
+
+
+def _is_headline(line: str) -> bool:
+    # headlines rarely end with a full stop; a question or exclamation is fine
+    return (_word_count(line) >= 4 or len(line) >= 30) and len(line) <= 300 and not _PERIOD_END.search(line)
+
+
+def _is_label(line: str) -> bool:
+    return _word_count(line) <= _SECTION_MAX_WORDS and len(line) <= 60 and not _SENTENCE_END.search(line)
+
+
+def _breadcrumb(line: str) -> list[str] | None:
+    parts = _BREADCRUMB_SEP.split(line)
+    if len(parts) >= 2 and all(part and _word_count(part) <= 4 for part in parts):
+        return parts
+    return None
+
+
+def clean_text_dump(
+    text: str,
+    *,
+    repeated_lines: Container[str] = frozenset(),
+    phrases: ChromePhrases | None = None,
+) -> Extracted | None:
+    """The article in a plain-text dump, or None if nothing article-like is left."""
+    phrases = phrases or default_phrases()
+    lines = _lines(text)
+    if not lines:
+        return None
+    rules: list[str | None] = [None] * len(lines)
+    stops: list[int] = []
+    dates: list[str] = []
+
+    # pass 1: rules that judge a line on its own
+    for index, line in enumerate(lines):
+        rule = phrases.match_rule(line)
+        if rule is not None:
+            rules[index] = f"phrase:{rule.name}"
+            if rule.stop:
+                stops.append(index)
+        elif len(line) <= COUNTABLE_MAX_CHARS and line_key(line) in repeated_lines:
+            rules[index] = "repeated-in-batch"
+        elif len(line) <= _DATELINE_MAX_CHARS and (found := parse_dateline(line)):
+            rules[index] = "structure:dateline"
+            dates.append(found)
+
+    # pass 2: headline, and what comes before it
+    title_index: int | None = None
+    section: str | None = None
+    author: str | None = None
+    pre_title: list[int] = []
+    for index, line in enumerate(lines):
+        if rules[index] is not None and rules[index] != "repeated-in-batch":
+            continue
+        if rules[index] is None and (crumbs := _breadcrumb(line)):
+            rules[index] = "structure:breadcrumb"
+            section = crumbs[-1]
+            continue
+        if rules[index] is None and (byline := _BYLINE.fullmatch(line)):
+            rules[index] = "structure:byline"
+            author = author or byline["name"].strip()
+            continue
+        if rules[index] is None and _is_headline(line):
+            title_index = index
+            break
+        if rules[index] is None and _is_paragraph(line):
+            break
+        pre_title.append(index)
+    if title_index is None:
+        # a headline too short to tell from a label ("Storm hits Baku"): the last label wins
+        labels = [index for index in pre_title if rules[index] is None]
+        if labels:
+            title_index = labels[-1]
+            pre_title = [index for index in pre_title if index < title_index]
+    if pre_title and _is_label(lines[pre_title[-1]]) and pre_title[-1] == max(pre_title):
+        # the label right above the headline, even when it also repeats across the batch
+        label = pre_title.pop()
+        section = lines[label]
+        rules[label] = "structure:section"
+    for index in pre_title:
+        rules[index] = rules[index] or "structure:pre-title"
+    if title_index is not None:
+        rules[title_index] = "structure:title"
+
+    # pass 3: where the body starts and ends
+    start_from = (title_index + 1) if title_index is not None else 0
+    body_start = None
+    for index in range(start_from, len(lines)):
+        if rules[index] is None and (_is_paragraph(lines[index]) or _word_count(lines[index]) >= 10):
+            body_start = index
+            break
+        if rules[index] is None:
+            if byline := _BYLINE.fullmatch(lines[index]):
+                author = author or byline["name"].strip()
+                rules[index] = "structure:byline"
+            else:
+                rules[index] = "structure:post-title"
+    if body_start is None:
+        logger.debug("no body paragraph found in dump")
+        return None
+    stop = next((index for index in stops if index > body_start), len(lines))
+    for index in range(stop + 1, len(lines)):
+        if rules[index] is None:
+            rules[index] = "tail:after-stop"
+    body_end = None
+    for index in range(stop - 1, body_start - 1, -1):
+        if rules[index] is None and _is_paragraph(lines[index]):
+            body_end = index
+            break
+    if body_end is None:
+        body_end = body_start
+    for index in range(body_end + 1, stop):
+        if rules[index] is None:
+            rules[index] = "tail:short-lines" if len(lines[index]) <= COUNTABLE_MAX_CHARS else "tail:after-body"
+
+    paragraphs = [lines[index] for index in range(body_start, body_end + 1) if rules[index] is None]
+    if not paragraphs:
+        return None
+    title = lines[title_index] if title_index is not None else None
+    removed = [
+        Removal(line, rule)
+        for line, rule in zip(lines, rules)
+        if rule is not None and rule not in ("structure:title", "structure:section")
+    ]
+    return Extracted(
+        paragraphs=paragraphs,
+        title=title,
+        author=author,
+        published=dates[0] if dates else None,
+        published_origin="dateline" if dates else None,
+        language=_guess_language(" ".join(([title] if title else []) + paragraphs)),
+        section=section,
+        removed=removed,
+        method="textdump",
+    )
+
+
+# Language from script alone: a wrong language is worse than none downstream, so
+# anything ambiguous stays None.
+_ENGLISH_STOPWORDS = frozenset(
+    "the of and to in a is that for on with as was by at it from he said his are be has "
+    "have this an its were not will which their but they after been also who".split()
+)
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _script(char: str) -> str | None:
+    code = ord(char)
+    if 0x0400 <= code <= 0x04FF:
+        return "cyrillic"
+    if 0x0530 <= code <= 0x058F:
+        return "armenian"
+    if 0x10A0 <= code <= 0x10FF or 0x1C90 <= code <= 0x1CBF:
+        return "georgian"
+    if char.isascii() or 0x00C0 <= code <= 0x024F or code == 0x0259:
+        return "latin"
+    return None
+
+
+def _guess_language(text: str) -> str | None:
+    counts: dict[str, int] = {}
+    for char in text:
+        if char.isalpha():
+            script = _script(char)
+            if script:
+                counts[script] = counts.get(script, 0) + 1
+    total = sum(counts.values())
+    if total < 20:
+        return None
+    script, count = max(counts.items(), key=lambda item: item[1])
+    if count / total < 0.6:
+        return None
+    lowered = text.casefold()
+    if script == "armenian":
+        return "hy"
+    if script == "georgian":
+        return "ka"
+    if script == "cyrillic":
+        if re.search(r"[іїєґ]", lowered):
+            return "uk"
+        if re.search(r"[әғқңөұүһ]", lowered):
+            return "kk"
+        return "ru" if re.search(r"[ыэ]", lowered) else None
+    # ə is the Azerbaijani letter; ğ/ı/ş alone would also fit Turkish
+    if "ə" in lowered:
+        return "az"
+    words = _LETTER_WORD.findall(lowered)
+    if len(words) >= 8 and sum(word in _ENGLISH_STOPWORDS for word in words) / len(words) >= 0.2:
+        return "en"
+    return None
