@@ -123,18 +123,30 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    import json
+    import subprocess
+    import tempfile
+
+    from storage.datasette_metadata import metadata_for
+
     if not Path(args.db).exists():
         raise CommandError(f"no archive at {args.db}: run `newsmill ingest PATH --db {args.db}` first")
     check_archive(args.db)
-    command = [
-        sys.executable, "-m", "datasette", "serve", args.db,
-        "--metadata", str(DATASETTE_METADATA),
-        "--host", args.host, "--port", str(args.port),
-        "--setting", "sql_time_limit_ms", "3000",
-    ]
-    print(f"serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
-    os.execv(sys.executable, command)
-    return 0  # not reached
+    with tempfile.TemporaryDirectory(prefix="newsmill-serve-") as folder:
+        metadata_file = Path(folder) / "metadata.json"
+        metadata_file.write_text(json.dumps(metadata_for(args.db, DATASETTE_METADATA)), encoding="utf-8")
+        # Never --immutable: the archive may be written by a crawl while it is browsed.
+        command = [
+            sys.executable, "-m", "datasette", "serve", args.db,
+            "--metadata", str(metadata_file),
+            "--host", args.host, "--port", str(args.port),
+            "--setting", "sql_time_limit_ms", "3000",
+        ]
+        print(f"serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
+        try:
+            return subprocess.call(command)
+        except KeyboardInterrupt:
+            return 0
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pipelines.rejects import Rejected
 class NewsmillLogFormatter(LogFormatter):
     def dropped(self, item, exception, response, spider):
         place = getattr(item, "place", None) or "<item>"
-        level = getattr(exception, "log_level", logging.WARNING)
+        level = getattr(exception, "level", logging.WARNING)
         code = getattr(exception, "code", "dropped") if isinstance(exception, Rejected) else type(exception).__name__
         return {"level": level, "msg": "skipped %(place)s: %(reason)s [%(code)s]",
                 "args": {"place": place, "reason": exception, "code": code}}

@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
 from tqdm import tqdm
 
 
 class ProgressBar:
-    def __init__(self, stats):
+    def __init__(self, stats, enabled: bool):
         self.stats = stats
+        self.enabled = enabled
         self.bar: tqdm | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("NEWSMILL_PROGRESS"):
-            raise NotConfigured("NEWSMILL_PROGRESS is off")
-        extension = cls(crawler.stats)
+        extension = cls(crawler.stats, crawler.settings.getbool("NEWSMILL_PROGRESS"))
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(extension.advance, signal=signal)
         crawler.signals.connect(extension.close, signal=signals.spider_closed)
         return extension
 
     def advance(self, *args, **kwargs):
+        # An extension that raises NotConfigured is reported at WARNING on every run;
+        # staying idle keeps a quiet run quiet.
+        if not self.enabled:
+            return
         if self.bar is None:
             self.bar = tqdm(total=self.stats.get_value("newsmill/documents_expected"), unit="doc", leave=False, dynamic_ncols=True)
         self.bar.update(1)

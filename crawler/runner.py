@@ -19,7 +19,7 @@ def project_settings(overrides: dict | None = None) -> Settings:
 
 
 def run_crawl(spider: str | type, settings: Settings, **spider_args) -> dict:
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider)
     process.crawl(crawler, **spider_args)
     process.start()

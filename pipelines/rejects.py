@@ -19,16 +19,16 @@ from scrapy.exceptions import DropItem
 
 class Rejected(DropItem):
     # Scrapy logs drops at this level; the log formatter turns it into one line.
-    log_level = logging.WARNING
+    level = logging.WARNING
 
     def __init__(self, code: str, reason: str):
-        super().__init__(reason)
+        super().__init__(reason, log_level=logging.getLevelName(self.level))
         self.code = code
         self.reason = reason
 
 
 class ExtractionFailed(Rejected):
-    log_level = logging.ERROR
+    level = logging.ERROR
 
     def __init__(self, reason: str):
         super().__init__("extract_error", reason)

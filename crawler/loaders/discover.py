@@ -63,7 +63,8 @@ def discover(
     """
     entered: set[tuple[int, int]] = set()
     for given in paths:
-        path = os.fspath(given)
+        # absolute, so a sighting names the same file whatever folder newsmill ran from
+        path = os.path.abspath(os.fspath(given))
         try:
             info = os.stat(path)
         except OSError as exc:

@@ -18,7 +18,7 @@ from crawler.loaders.discover import Found, Refused, discover
 from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES
 from crawler.loaders.read import ReadRefused, read_bytes, read_document
 from pipelines.extractors.encoding import Undecodable, decode
-from pipelines.extractors.repeats import learn_repeated_lines
+from pipelines.extractors.textdump import learn_repeated_lines
 from storage.clock import utc_now
 
 

@@ -1,0 +1,6 @@
+# Shortcuts for those who have make; tasks.py needs only python3.
+.PHONY: demo test
+demo:
+	python3 tasks.py demo
+test:
+	python3 tasks.py test
