@@ -30,8 +30,9 @@ logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+")
 # sentence end, allowing closing quotes/brackets after the stop: …negotiations.”
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
-_PERIOD_END = re.compile(r"\.[\"'”’»)\]]*$")
+# (։ is the Armenian full stop)
+_SENTENCE_END = re.compile(r"[.!?…։][\"'”’»)\]]*$")
+_PERIOD_END = re.compile(r"[.։][\"'”’»)\]]*$")
 _BREADCRUMB_SEP = re.compile(r"\s+(?:>|»|›|/|→|\|)\s+")
 _BYLINE = re.compile(
     r"(?:by|written by|author|автор|müəllif|հեղինակ|ავტორი)\s*:?\s+(?P<name>[^\W\d_][\w.'’ -]{1,60})",
@@ -88,6 +89,9 @@ def _word_count(line: str) -> int:
 
 
 def _is_sentence(line: str) -> bool:
+    # a full stop marks prose even in a three-word closing line; tail headlines use ?/! at most
+    if _PERIOD_END.search(line):
+        return _word_count(line) >= 3
     return _word_count(line) >= 4 and bool(_SENTENCE_END.search(line))
 
 
