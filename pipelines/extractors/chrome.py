@@ -29,6 +29,8 @@ class ChromeRule:
     pattern: re.Pattern[str]
     # a heading after which nothing belongs to the article (comment forms, related lists)
     stop: bool = False
+    # a bare heading whose link is the next line ("Read also" / <headline>)
+    next_line: bool = False
 
 
 class ChromePhrases:
@@ -47,7 +49,14 @@ class ChromePhrases:
                 compiled = re.compile(f"{_EDGE}(?:{alternatives}){_EDGE}", re.IGNORECASE)
             except re.error as error:
                 raise ValueError(f"{path}: rule {entry.get('name')!r}: {error}") from error
-            rules.append(ChromeRule(entry["name"], compiled, bool(entry.get("stop", False))))
+            rules.append(
+                ChromeRule(
+                    entry["name"],
+                    compiled,
+                    stop=bool(entry.get("stop", False)),
+                    next_line=bool(entry.get("next_line", False)),
+                )
+            )
         logger.debug("loaded %d chrome rules from %s", len(rules), path)
         return cls(rules)
 

@@ -109,11 +109,25 @@ def _is_label(line: str) -> bool:
     return _word_count(line) <= _SECTION_MAX_WORDS and len(line) <= 60 and not _SENTENCE_END.search(line)
 
 
-def _breadcrumb(line: str) -> list[str] | None:
+def _breadcrumb(line: str, phrases: ChromePhrases) -> list[str] | None:
+    """Parts of a "Home > World > Europe" line. The last part may be the article's own title."""
     parts = _BREADCRUMB_SEP.split(line)
-    if len(parts) >= 2 and all(part and _word_count(part) <= 4 for part in parts):
-        return parts
-    return None
+    if len(parts) < 2 or not all(part and _word_count(part) <= 4 for part in parts[:-1]):
+        return None
+    # two parts are only a trail when the first is a home link; else "Analysis | Baku" is a title
+    if len(parts) == 2 and phrases.match(parts[0]) is None:
+        return None
+    if _word_count(parts[-1]) > 4 and not _is_headline(parts[-1]):
+        return None
+    return parts
+
+
+def _section_from_crumbs(crumbs: list[str], phrases: ChromePhrases) -> str | None:
+    labels = [crumb for crumb in crumbs if _word_count(crumb) <= 4 and phrases.match(crumb) is None]
+    if _word_count(crumbs[-1]) > 4:
+        # the trail ends in the headline; the section is the crumb before it
+        labels = [crumb for crumb in labels if crumb != crumbs[-1]]
+    return labels[-1] if labels else None
 
 
 def clean_text_dump(
@@ -129,42 +143,53 @@ def clean_text_dump(
         return None
     rules: list[str | None] = [None] * len(lines)
     stops: list[int] = []
-    dates: list[str] = []
+    dates: list[tuple[int, str]] = []
+    author: str | None = None
 
     # pass 1: rules that judge a line on its own
+    link_of: str | None = None
     for index, line in enumerate(lines):
         rule = phrases.match_rule(line)
         if rule is not None:
             rules[index] = f"phrase:{rule.name}"
             if rule.stop:
                 stops.append(index)
-        elif len(line) <= COUNTABLE_MAX_CHARS and line_key(line) in repeated_lines:
+            link_of = rule.name if rule.next_line else None
+            continue
+        if link_of is not None and not _is_sentence(line):
+            rules[index] = f"phrase:{link_of}-link"
+            link_of = None
+            continue
+        link_of = None
+        if len(line) <= COUNTABLE_MAX_CHARS and line_key(line) in repeated_lines:
             rules[index] = "repeated-in-batch"
-        elif len(line) <= _DATELINE_MAX_CHARS and (found := parse_dateline(line)):
-            rules[index] = "structure:dateline"
-            dates.append(found)
-
-    # pass 2: headline, and what comes before it
-    title_index: int | None = None
-    section: str | None = None
-    author: str | None = None
-    pre_title: list[int] = []
-    for index, line in enumerate(lines):
-        if rules[index] is not None and rules[index] != "repeated-in-batch":
-            continue
-        if rules[index] is None and (crumbs := _breadcrumb(line)):
-            rules[index] = "structure:breadcrumb"
-            section = crumbs[-1]
-            continue
-        if rules[index] is None and (byline := _BYLINE.fullmatch(line)):
+        elif _word_count(line) <= 6 and (byline := _BYLINE.fullmatch(line)):
             rules[index] = "structure:byline"
             author = author or byline["name"].strip()
+        elif len(line) <= _DATELINE_MAX_CHARS and (found := parse_dateline(line)):
+            rules[index] = "structure:dateline"
+            dates.append((index, found))
+
+    # pass 2: headline, and the labels above it
+    title_index: int | None = None
+    section: str | None = None
+    pre_title: list[int] = []
+    crumbs_at: dict[int, list[str]] = {}
+    for index, line in enumerate(lines):
+        if rules[index] not in (None, "repeated-in-batch"):
             continue
-        if rules[index] is None and _is_headline(line):
-            title_index = index
-            break
-        if rules[index] is None and _is_paragraph(line):
-            break
+        if rules[index] is None:
+            if crumbs := _breadcrumb(line, phrases):
+                rules[index] = "structure:breadcrumb"
+                crumbs_at[index] = crumbs
+                pre_title.append(index)
+                continue
+            if _is_headline(line):
+                title_index = index
+                break
+            if _is_paragraph(line):
+                break
+        # a repeated line may still be the section label, so it stays a candidate
         pre_title.append(index)
     if title_index is None:
         # a headline too short to tell from a label ("Storm hits Baku"): the last label wins
@@ -172,11 +197,14 @@ def clean_text_dump(
         if labels:
             title_index = labels[-1]
             pre_title = [index for index in pre_title if index < title_index]
-    if pre_title and _is_label(lines[pre_title[-1]]) and pre_title[-1] == max(pre_title):
-        # the label right above the headline, even when it also repeats across the batch
-        label = pre_title.pop()
-        section = lines[label]
-        rules[label] = "structure:section"
+    if pre_title:
+        # the section is whatever labels the page right above the headline
+        last = pre_title[-1]
+        if last in crumbs_at:
+            section = _section_from_crumbs(crumbs_at[last], phrases)
+        elif _is_label(lines[last]):
+            section = lines[pre_title.pop()]
+            rules[last] = "structure:section"
     for index in pre_title:
         rules[index] = rules[index] or "structure:pre-title"
     if title_index is not None:
@@ -190,11 +218,7 @@ def clean_text_dump(
             body_start = index
             break
         if rules[index] is None:
-            if byline := _BYLINE.fullmatch(lines[index]):
-                author = author or byline["name"].strip()
-                rules[index] = "structure:byline"
-            else:
-                rules[index] = "structure:post-title"
+            rules[index] = "structure:post-title"
     if body_start is None:
         logger.debug("no body paragraph found in dump")
         return None
@@ -214,6 +238,10 @@ def clean_text_dump(
             rules[index] = "tail:short-lines" if len(lines[index]) <= COUNTABLE_MAX_CHARS else "tail:after-body"
 
     paragraphs = [lines[index] for index in range(body_start, body_end + 1) if rules[index] is None]
+    # the article's own dateline sits above the body; dates after a stop heading are comments'
+    head_dates = [found for index, found in dates if index < body_start]
+    late_dates = [found for index, found in dates if body_start <= index < stop]
+    published = (head_dates or late_dates or [None])[0]
     if not paragraphs:
         return None
     title = lines[title_index] if title_index is not None else None
@@ -226,8 +254,8 @@ def clean_text_dump(
         paragraphs=paragraphs,
         title=title,
         author=author,
-        published=dates[0] if dates else None,
-        published_origin="dateline" if dates else None,
+        published=published,
+        published_origin="dateline" if published else None,
         language=_guess_language(" ".join(([title] if title else []) + paragraphs)),
         section=section,
         removed=removed,
