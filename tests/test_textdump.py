@@ -227,6 +227,26 @@ def test_tail_short_lines_dropped_and_subheading_kept():
     assert [r.rule for r in result.removed] == ["tail:short-lines", "tail:short-lines"]
 
 
+def test_title_less_brief_keeps_label_as_section():
+    text = (
+        "Politics\n\nBAKU, June 9. Parliament approved the amended budget in a second reading on Tuesday.\n\n"
+        "The vote was 85 to 12.\n"
+    )
+    result = clean_text_dump(text)
+    assert result.title is None
+    assert result.section == "Politics"
+    assert result.paragraphs[-1] == "The vote was 85 to 12."
+
+
+def test_headline_printed_twice_is_not_body():
+    title = "Waterfront tram line gets green light after five-year wait at the council"
+    text = f"{title}\n\n{title}\n\nThe city council approved a tram line along the waterfront on Tuesday.\n"
+    result = clean_text_dump(text)
+    assert result.title == title
+    assert result.paragraphs == ["The city council approved a tram line along the waterfront on Tuesday."]
+    assert [r.rule for r in result.removed] == ["structure:title-repeat"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -194,7 +194,8 @@ def clean_text_dump(
     if title_index is None:
         # a headline too short to tell from a label ("Storm hits Baku"): the last label wins
         labels = [index for index in pre_title if rules[index] is None]
-        if labels:
+        # a lone one-word label ("Politics") above a title-less brief is a section, not a title
+        if labels and (len(labels) > 1 or len(lines[labels[-1]].split()) > 1):
             title_index = labels[-1]
             pre_title = [index for index in pre_title if index < title_index]
     if pre_title:
@@ -209,6 +210,11 @@ def clean_text_dump(
         rules[index] = rules[index] or "structure:pre-title"
     if title_index is not None:
         rules[title_index] = "structure:title"
+        # pages often print the headline twice (og:title, then the h1)
+        title_key = line_key(lines[title_index])
+        for index in range(title_index + 1, len(lines)):
+            if rules[index] is None and line_key(lines[index]) == title_key:
+                rules[index] = "structure:title-repeat"
 
     # pass 3: where the body starts and ends
     start_from = (title_index + 1) if title_index is not None else 0
