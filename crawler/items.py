@@ -35,6 +35,10 @@ class RawDocument:
     skip_reason: str | None = None
 
     # filled by the pipelines
+    # where this document's chrome is learned: a crawl's source, or a source + folder of dumps
+    chrome_scope: str | None = None
+    # line keys of the document's short lines, counted into the scope once it is stored
+    line_keys: frozenset[str] = field(default_factory=frozenset)
     encoding: str | None = None
     extracted: Extracted | None = None
     record: ArticleRecord | None = None

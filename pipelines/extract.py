@@ -7,19 +7,37 @@ import logging
 from crawler.items import HTML, TEXT, RawDocument
 from pipelines.extractors.encoding import Undecodable, decode
 from pipelines.extractors.html import extract_html
-from pipelines.extractors.textdump import clean_text_dump
+from pipelines.extractors.textdump import clean_text_dump, countable_lines
+from pipelines.learned_chrome import LearnedChrome, chrome_scope, drop_learned, short_line_keys
 from pipelines.rejects import ExtractionFailed, Rejected
+from storage.db import open_database
 
 logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline:
-    def __init__(self, stats):
+    def __init__(self, stats, db_path: str | None, default_source: str | None = None):
         self.stats = stats
+        self.db_path = db_path
+        self.default_source = default_source
+        self.db = None
+        self.learned = LearnedChrome(None)
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        settings = crawler.settings
+        return cls(crawler.stats, settings.get("NEWSMILL_DB"), settings.get("NEWSMILL_SOURCE"))
+
+    def open_spider(self):
+        # a reader of its own: learned chrome is read once per scope, never written here
+        if self.db_path:
+            self.db = open_database(self.db_path)
+            self.learned = LearnedChrome(self.db)
+
+    def close_spider(self):
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
     def process_item(self, item: RawDocument) -> RawDocument:
         self.stats.inc_value("newsmill/seen")
@@ -29,19 +47,25 @@ class ExtractPipeline:
             text, item.encoding = decode(item.body, is_html=item.kind == HTML, content_type=item.declared_encoding)
         except Undecodable as exc:
             raise Rejected(exc.code, exc.reason) from exc
+        item.chrome_scope = chrome_scope(item.source, item.url, item.path, self.default_source)
         try:
-            item.extracted = self._extract(item, text)
+            item.extracted = self._extract(item, text, self.learned.lines_for(item.chrome_scope))
         except Exception as exc:  # an extractor bug must cost one document, not the run
             logger.debug("extractor failed on %s", item.place, exc_info=True)
             raise ExtractionFailed(f"extractor failed: {type(exc).__name__}: {exc}") from exc
-        if item.extracted is None:
+        if item.extracted is None or not item.extracted.paragraphs:
             raise Rejected("not_article", "no article text found (empty, chrome only, or a listing page)")
         # the raw bytes are no longer needed; do not carry them through the remaining stages
         item.body = b""
         return item
 
     @staticmethod
-    def _extract(item: RawDocument, text: str):
+    def _extract(item: RawDocument, text: str, learned: frozenset[str]):
         if item.kind == TEXT:
-            return clean_text_dump(text, repeated_lines=item.batch_repeats)
-        return extract_html(text, url=item.url)
+            item.line_keys = frozenset(countable_lines(text))
+            return clean_text_dump(text, repeated_lines=item.batch_repeats | learned)
+        extracted = extract_html(text, url=item.url)
+        if extracted is None:
+            return None
+        item.line_keys = short_line_keys(extracted.paragraphs)
+        return drop_learned(extracted, learned)

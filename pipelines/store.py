@@ -16,7 +16,9 @@ from twisted.internet import task
 from crawler.items import RawDocument
 from pipelines.rejects import ExtractionFailed, Rejected
 from storage.archive import Archive
-from storage.records import DUPLICATE, NEW, NEW_VERSION, RejectRecord
+from storage.chrome_memory import remember_documents
+from storage.db import write_transaction
+from storage.records import DUPLICATE, NEAR_DUPLICATE, NEW, NEW_VERSION, RejectRecord
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +104,19 @@ class StorePipeline:
         decisions = self.archive.store_batch([doc.record for doc in documents], rejects, run_id=self.run_id)
         for document, decision in zip(documents, decisions):
             self._count(document, decision)
+        self._learn_chrome(documents, decisions)
+
+    def _learn_chrome(self, documents, decisions) -> None:
+        """Count the short lines of newly stored stories: a story seen again must not count twice,
+        or re-ingesting a folder would turn its body lines into "chrome"."""
+        by_scope: dict[str, list] = {}
+        for document, decision in zip(documents, decisions):
+            if decision.relation == NEW and not decision.already_seen_here and document.chrome_scope:
+                by_scope.setdefault(document.chrome_scope, []).append(document.line_keys)
+        if by_scope:
+            with write_transaction(self.archive.db):
+                for scope, documents_keys in by_scope.items():
+                    remember_documents(self.archive.db, scope, documents_keys)
 
     def _count(self, document: RawDocument, decision) -> None:
         if decision.already_seen_here and decision.relation != NEW_VERSION:
@@ -114,6 +129,12 @@ class StorePipeline:
         elif decision.relation == DUPLICATE:
             self.stats.inc_value("newsmill/duplicates")
             logger.debug("duplicate: %s is article %s", document.place, decision.article_id)
+        elif decision.relation == NEAR_DUPLICATE:
+            self.stats.inc_value("newsmill/near_duplicates")
+            logger.debug(
+                "near duplicate: %s is article %s (similarity %.2f)",
+                document.place, decision.article_id, decision.similarity or 0.0,
+            )
         else:
             self.stats.inc_value(f"newsmill/{decision.relation}")
 
