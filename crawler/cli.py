@@ -108,10 +108,9 @@ def cmd_ingest(args) -> int:
     from crawler.runner import project_settings, run_crawl
 
     check_archive(args.db)
-    extra = {"NEWSMILL_SOURCE": args.source} if args.source else {}
     stats = run_crawl(
         "files",
-        project_settings(crawl_settings(args, extra)),
+        project_settings(crawl_settings(args)),
         path=[os.fspath(p) for p in args.paths],
         source=args.source,
         follow_symlinks=args.follow_symlinks,
