@@ -20,7 +20,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Container
+from collections.abc import Container, Iterable
+from dataclasses import dataclass, field
 
 from pipelines.extractors.chrome import ChromePhrases, default_phrases
 from pipelines.extractors.dateline import parse_dateline
@@ -66,7 +67,7 @@ def countable_lines(text: str) -> set[str]:
     return {line_key(line) for line in _lines(text) if len(line) <= COUNTABLE_MAX_CHARS and line_key(line)}
 
 
-def learn_repeated_lines(texts, min_docs: int = 3, min_share: float = 0.5) -> frozenset[str]:
+def learn_repeated_lines(texts: Iterable[str], min_docs: int = 3, min_share: float = 0.5) -> frozenset[str]:
     """Keys of short lines found in at least `min_docs` dumps and `min_share` of the batch.
 
     Both floors matter: the count stops a pair of dumps from defining chrome, the share
@@ -130,49 +131,48 @@ def _section_from_crumbs(crumbs: list[str], phrases: ChromePhrases) -> str | Non
     return labels[-1] if labels else None
 
 
-def clean_text_dump(
-    text: str,
-    *,
-    repeated_lines: Container[str] = frozenset(),
-    phrases: ChromePhrases | None = None,
-) -> Extracted | None:
-    """The article in a plain-text dump, or None if nothing article-like is left."""
-    phrases = phrases or default_phrases()
-    lines = _lines(text)
-    if not lines:
-        return None
-    rules: list[str | None] = [None] * len(lines)
-    stops: list[int] = []
-    dates: list[tuple[int, str]] = []
-    author: str | None = None
+@dataclass
+class _Dump:
+    """A dump's lines and the rule that removed each (None = still content)."""
 
-    # pass 1: rules that judge a line on its own
+    lines: list[str]
+    rules: list[str | None]
+    stops: list[int] = field(default_factory=list)
+    dates: list[tuple[int, str]] = field(default_factory=list)
+    author: str | None = None
+    title_index: int | None = None
+    section: str | None = None
+
+
+def _mark_lines(dump: _Dump, phrases: ChromePhrases, repeated_lines: Container[str]) -> None:
+    """Pass 1: rules that judge a line on its own."""
     link_of: str | None = None
-    for index, line in enumerate(lines):
+    for index, line in enumerate(dump.lines):
         rule = phrases.match_rule(line)
         if rule is not None:
-            rules[index] = f"phrase:{rule.name}"
+            dump.rules[index] = f"phrase:{rule.name}"
             if rule.stop:
-                stops.append(index)
+                dump.stops.append(index)
             link_of = rule.name if rule.next_line else None
             continue
         if link_of is not None and not _is_sentence(line):
-            rules[index] = f"phrase:{link_of}-link"
+            dump.rules[index] = f"phrase:{link_of}-link"
             link_of = None
             continue
         link_of = None
         if len(line) <= COUNTABLE_MAX_CHARS and line_key(line) in repeated_lines:
-            rules[index] = "repeated-in-batch"
+            dump.rules[index] = "repeated-in-batch"
         elif _word_count(line) <= 6 and (byline := _BYLINE.fullmatch(line)):
-            rules[index] = "structure:byline"
-            author = author or byline["name"].strip()
+            dump.rules[index] = "structure:byline"
+            dump.author = dump.author or byline["name"].strip()
         elif len(line) <= _DATELINE_MAX_CHARS and (found := parse_dateline(line)):
-            rules[index] = "structure:dateline"
-            dates.append((index, found))
+            dump.rules[index] = "structure:dateline"
+            dump.dates.append((index, found))
 
-    # pass 2: headline, and the labels above it
-    title_index: int | None = None
-    section: str | None = None
+
+def _mark_head(dump: _Dump, phrases: ChromePhrases) -> None:
+    """Pass 2: the headline, and the section label or breadcrumb trail above it."""
+    lines, rules = dump.lines, dump.rules
     pre_title: list[int] = []
     crumbs_at: dict[int, list[str]] = {}
     for index, line in enumerate(lines):
@@ -185,39 +185,42 @@ def clean_text_dump(
                 pre_title.append(index)
                 continue
             if _is_headline(line):
-                title_index = index
+                dump.title_index = index
                 break
             if _is_paragraph(line):
                 break
         # a repeated line may still be the section label, so it stays a candidate
         pre_title.append(index)
-    if title_index is None:
+    if dump.title_index is None:
         # a headline too short to tell from a label ("Storm hits Baku"): the last label wins
         labels = [index for index in pre_title if rules[index] is None]
         # a lone one-word label ("Politics") above a title-less brief is a section, not a title
         if labels and (len(labels) > 1 or len(lines[labels[-1]].split()) > 1):
-            title_index = labels[-1]
-            pre_title = [index for index in pre_title if index < title_index]
+            dump.title_index = labels[-1]
+            pre_title = [index for index in pre_title if index < dump.title_index]
     if pre_title:
         # the section is whatever labels the page right above the headline
         last = pre_title[-1]
         if last in crumbs_at:
-            section = _section_from_crumbs(crumbs_at[last], phrases)
+            dump.section = _section_from_crumbs(crumbs_at[last], phrases)
         elif _is_label(lines[last]):
-            section = lines[pre_title.pop()]
+            dump.section = lines[pre_title.pop()]
             rules[last] = "structure:section"
     for index in pre_title:
         rules[index] = rules[index] or "structure:pre-title"
-    if title_index is not None:
-        rules[title_index] = "structure:title"
+    if dump.title_index is not None:
+        rules[dump.title_index] = "structure:title"
         # pages often print the headline twice (og:title, then the h1)
-        title_key = line_key(lines[title_index])
-        for index in range(title_index + 1, len(lines)):
+        title_key = line_key(lines[dump.title_index])
+        for index in range(dump.title_index + 1, len(lines)):
             if rules[index] is None and line_key(lines[index]) == title_key:
                 rules[index] = "structure:title-repeat"
 
-    # pass 3: where the body starts and ends
-    start_from = (title_index + 1) if title_index is not None else 0
+
+def _mark_body(dump: _Dump) -> tuple[int, int, int] | None:
+    """Pass 3: (first body line, last body line, stop heading or end); None if no body."""
+    lines, rules = dump.lines, dump.rules
+    start_from = dump.title_index + 1 if dump.title_index is not None else 0
     body_start = None
     for index in range(start_from, len(lines)):
         if rules[index] is None and (_is_paragraph(lines[index]) or _word_count(lines[index]) >= 10):
@@ -226,44 +229,62 @@ def clean_text_dump(
         if rules[index] is None:
             rules[index] = "structure:post-title"
     if body_start is None:
-        logger.debug("no body paragraph found in dump")
         return None
-    stop = next((index for index in stops if index > body_start), len(lines))
+    stop = next((index for index in dump.stops if index > body_start), len(lines))
     for index in range(stop + 1, len(lines)):
         if rules[index] is None:
             rules[index] = "tail:after-stop"
-    body_end = None
-    for index in range(stop - 1, body_start - 1, -1):
-        if rules[index] is None and _is_paragraph(lines[index]):
-            body_end = index
-            break
-    if body_end is None:
-        body_end = body_start
+    body_end = next(
+        (index for index in range(stop - 1, body_start - 1, -1) if rules[index] is None and _is_paragraph(lines[index])),
+        body_start,
+    )
     for index in range(body_end + 1, stop):
         if rules[index] is None:
             rules[index] = "tail:short-lines" if len(lines[index]) <= COUNTABLE_MAX_CHARS else "tail:after-body"
+    return body_start, body_end, stop
 
-    paragraphs = [lines[index] for index in range(body_start, body_end + 1) if rules[index] is None]
-    # the article's own dateline sits above the body; dates after a stop heading are comments'
-    head_dates = [found for index, found in dates if index < body_start]
-    late_dates = [found for index, found in dates if body_start <= index < stop]
-    published = (head_dates or late_dates or [None])[0]
+
+def clean_text_dump(
+    text: str,
+    *,
+    repeated_lines: Container[str] = frozenset(),
+    phrases: ChromePhrases | None = None,
+) -> Extracted | None:
+    """The article in a plain-text dump, or None if nothing article-like is left."""
+    if phrases is None:
+        phrases = default_phrases()
+    lines = _lines(text)
+    if not lines:
+        return None
+    dump = _Dump(lines, [None] * len(lines))
+    _mark_lines(dump, phrases, repeated_lines)
+    _mark_head(dump, phrases)
+    bounds = _mark_body(dump)
+    if bounds is None:
+        logger.debug("no body paragraph in dump")
+        return None
+    body_start, body_end, stop = bounds
+    paragraphs = [lines[index] for index in range(body_start, body_end + 1) if dump.rules[index] is None]
     if not paragraphs:
         return None
-    title = lines[title_index] if title_index is not None else None
+    # the article's own dateline sits above the body; dates after a stop heading are comments'
+    head_dates = [found for index, found in dump.dates if index < body_start]
+    late_dates = [found for index, found in dump.dates if body_start <= index < stop]
+    published = (head_dates or late_dates or [None])[0]
+    title = lines[dump.title_index] if dump.title_index is not None else None
     removed = [
         Removal(line, rule)
-        for line, rule in zip(lines, rules)
+        for line, rule in zip(lines, dump.rules)
         if rule is not None and rule not in ("structure:title", "structure:section")
     ]
     return Extracted(
         paragraphs=paragraphs,
         title=title,
-        author=author,
+        author=dump.author,
         published=published,
         published_origin="dateline" if published else None,
         language=_guess_language(" ".join(([title] if title else []) + paragraphs)),
-        section=section,
+        section=dump.section,
         removed=removed,
         method="textdump",
     )
