@@ -19,6 +19,7 @@ class RunSummary:
     errors: int = 0
     elapsed: float = 0.0
     finish_reason: str | None = None
+    near_duplicates: int = 0
 
     @classmethod
     def from_stats(cls, stats: dict) -> "RunSummary":
@@ -35,6 +36,7 @@ class RunSummary:
             errors=max(stats.get("newsmill/errors", 0), stats.get("log_count/ERROR", 0)),
             elapsed=stats.get("elapsed_time_seconds", 0.0),
             finish_reason=stats.get("finish_reason"),
+            near_duplicates=stats.get("newsmill/near_duplicates", 0),
         )
 
     @property
@@ -47,6 +49,7 @@ class RunSummary:
             f"run {self.run_id}: {self.seen} documents seen in {self.elapsed:.1f}s ({rate:.0f}/s)",
             f"  stored (new articles)       {self.stored}",
             f"  duplicates (new sightings)  {self.duplicates}",
+            f"  near duplicates (edited)    {self.near_duplicates}",
             f"  already in archive          {self.unchanged}",
             f"  updated (new versions)      {self.new_versions}",
             f"  skipped                     {self.skipped_total}",

@@ -1,20 +1,37 @@
-"""Stage 3: give the document its identity (canonical URL, content hash) as an ArticleRecord.
+"""Stage 3: give the document its identity (canonical URL, content hash, MinHash fingerprint)
+as an ArticleRecord.
 
-The decision itself (new, duplicate, new version) is taken by the archive inside the write
-transaction, where it sees every row stored before, including earlier rows of the same batch.
+The decision itself (new, duplicate, near duplicate, new version) is taken by the archive
+inside the write transaction, where it sees every row stored before, by this run or any
+other, including earlier rows of the same batch. The fingerprint is computed here so that
+its CPU cost is paid outside that transaction.
+
+NEWSMILL_NEAR_DUP_THRESHOLD  Jaccard similarity of word shingles from which a copy is the
+                             same story (default 0.8)
 """
 
 from __future__ import annotations
 
+import logging
+
 from crawler.items import RawDocument
 from pipelines.fingerprint import choose_url, content_hash
+from storage.minhash import fingerprint
+from storage.near_duplicates import DEFAULT_THRESHOLD
 from storage.records import ArticleRecord
+
+logger = logging.getLogger(__name__)
 
 
 class DedupePipeline:
+    def __init__(self, near_duplicate_threshold: float = DEFAULT_THRESHOLD):
+        if not 0.0 < near_duplicate_threshold <= 1.0:
+            raise ValueError(f"NEWSMILL_NEAR_DUP_THRESHOLD must be in (0, 1], got {near_duplicate_threshold}")
+        self.near_duplicate_threshold = near_duplicate_threshold
+
     @classmethod
     def from_crawler(cls, crawler):
-        return cls()
+        return cls(crawler.settings.getfloat("NEWSMILL_NEAR_DUP_THRESHOLD", DEFAULT_THRESHOLD))
 
     def process_item(self, item: RawDocument) -> RawDocument:
         extracted = item.extracted
@@ -34,5 +51,7 @@ class DedupePipeline:
             section=extracted.section,
             site=extracted.site,
             tags=extracted.tags,
+            fingerprint=fingerprint(text),
+            near_duplicate_threshold=self.near_duplicate_threshold,
         )
         return item

@@ -1,8 +1,13 @@
-"""The archive's only writer: runs, batched article/sighting/reject writes, exact dedup.
+"""The archive's only writer: runs, batched article/sighting/reject writes, dedup decisions.
 
 Every batch is one IMMEDIATE transaction, so a crash loses at most the batch in flight
-and never leaves half an article: its sighting, FTS row and article row commit together.
-Decisions are made inside the transaction, so a batch sees its own earlier rows.
+and never leaves half an article: its sighting, FTS row, band keys and article row commit
+together. Decisions are made inside the transaction, so a batch sees its own earlier rows
+and two processes writing one archive never decide on a stale view.
+
+A record is, in this order: a known canonical URL (same text: duplicate; changed text: new
+version), an exact duplicate (same normalised body), a near duplicate (storage.near_duplicates),
+or a new article. Whatever it is, the article takes from it what it lacked (storage.best_fields).
 """
 
 from __future__ import annotations
@@ -14,20 +19,33 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from storage import best_fields, minhash
 from storage.clock import utc_now
 from storage.db import open_database, write_transaction
-from storage.records import DUPLICATE, NEW, NEW_VERSION, ArticleRecord, Decision, RejectRecord
+from storage.minhash import BodyFingerprint
+from storage.near_duplicates import DEFAULT_THRESHOLD, NearDuplicateIndex
+from storage.records import (
+    DUPLICATE,
+    NEAR_DUPLICATE,
+    NEW,
+    NEW_VERSION,
+    ArticleRecord,
+    Decision,
+    RejectRecord,
+)
 
 logger = logging.getLogger(__name__)
 
 
 class Archive:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, near_duplicate_threshold: float = DEFAULT_THRESHOLD):
         self.db = db
+        self.near_duplicate_threshold = near_duplicate_threshold
+        self.near_duplicates = NearDuplicateIndex(db)
 
     @classmethod
-    def open(cls, path: str | Path) -> "Archive":
-        return cls(open_database(path))
+    def open(cls, path: str | Path, near_duplicate_threshold: float = DEFAULT_THRESHOLD) -> "Archive":
+        return cls(open_database(path), near_duplicate_threshold)
 
     def close(self) -> None:
         self.db.close()
@@ -60,9 +78,12 @@ class Archive:
         """Write a batch in one transaction and return one decision per record, in order."""
         now = utc_now()
         decisions = []
+        # CPU work before taking the write lock: other writers wait for SQL only.
+        records = [(record, record.fingerprint or minhash.fingerprint(record.text)) for record in records]
         with write_transaction(self.db):
-            for record in records:
-                decision = self._decide_and_write(record, run_id, record.seen_at or now)
+            self.near_duplicates.check_layout()
+            for record, fingerprint in records:
+                decision = self._decide_and_write(record, fingerprint, run_id, record.seen_at or now)
                 decisions.append(decision)
             for reject in rejects:
                 self.db.execute(
@@ -72,7 +93,9 @@ class Archive:
                 )
         return decisions
 
-    def _decide_and_write(self, record: ArticleRecord, run_id: int | None, now: str) -> Decision:
+    def _decide_and_write(
+        self, record: ArticleRecord, fingerprint: BodyFingerprint, run_id: int | None, now: str
+    ) -> Decision:
         if record.url:
             row = self.db.execute(
                 "SELECT id, content_hash FROM articles WHERE url = ?", [record.url]
@@ -80,16 +103,23 @@ class Archive:
             if row:
                 article_id, known_hash = row
                 if known_hash == record.content_hash:
-                    return self._sight(article_id, DUPLICATE, record, run_id, now)
+                    return self._sight(article_id, DUPLICATE, record, run_id, now, similarity=1.0)
+                similarity = self.near_duplicates.similarity_to(fingerprint, article_id)
                 self._replace_text(article_id, record, run_id, now)
-                return self._sight(article_id, NEW_VERSION, record, run_id, now)
+                self.near_duplicates.add(article_id, fingerprint)
+                return self._sight(article_id, NEW_VERSION, record, run_id, now, similarity=similarity)
         row = self.db.execute(
             "SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
             [record.content_hash],
         ).fetchone()
         if row:
-            return self._sight(row[0], DUPLICATE, record, run_id, now)
+            return self._sight(row[0], DUPLICATE, record, run_id, now, similarity=1.0)
+        threshold = record.near_duplicate_threshold or self.near_duplicate_threshold
+        match = self.near_duplicates.find(fingerprint, threshold)
+        if match:
+            return self._sight(match.article_id, NEAR_DUPLICATE, record, run_id, now, similarity=round(match.similarity, 4))
         article_id = self._insert_article(record, now)
+        self.near_duplicates.add(article_id, fingerprint)
         return self._sight(article_id, NEW, record, run_id, now)
 
     def _insert_article(self, record: ArticleRecord, now: str) -> int:
@@ -136,7 +166,13 @@ class Archive:
         )
 
     def _sight(
-        self, article_id: int, relation: str, record: ArticleRecord, run_id: int | None, now: str
+        self,
+        article_id: int,
+        relation: str,
+        record: ArticleRecord,
+        run_id: int | None,
+        now: str,
+        similarity: float | None = None,
     ) -> Decision:
         place_url = record.fetched_url or record.url
         existing = self.db.execute(
@@ -146,16 +182,23 @@ class Archive:
         ).fetchone()
         self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [now, article_id])
         if existing:
+            sighting_id = existing[0]
             self.db.execute(
                 "UPDATE sightings SET last_seen_at = ?, run_id = ? WHERE id = ?",
-                [now, run_id, existing[0]],
+                [now, run_id, sighting_id],
             )
+            best_fields.merge_from_copy(self.db, article_id, record, sighting_id)
             # A re-ingested place is not news, whatever the text-level relation was.
             relation = relation if relation == NEW_VERSION else DUPLICATE
-            return Decision(article_id, relation, already_seen_here=True)
-        self.db.execute(
-            "INSERT INTO sightings (article_id, url, path, source, relation, seen_at, last_seen_at, run_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [article_id, place_url, record.path, record.source, relation, now, now, run_id],
+            return Decision(article_id, relation, already_seen_here=True, similarity=similarity, sighting_id=sighting_id)
+        cursor = self.db.execute(
+            "INSERT INTO sightings (article_id, url, path, source, relation, similarity, seen_at, last_seen_at, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [article_id, place_url, record.path, record.source, relation, similarity, now, now, run_id],
         )
-        return Decision(article_id, relation)
+        sighting_id = cursor.lastrowid
+        if relation == NEW:
+            best_fields.record_origin(self.db, article_id, record, sighting_id)
+        else:
+            best_fields.merge_from_copy(self.db, article_id, record, sighting_id)
+        return Decision(article_id, relation, similarity=similarity, sighting_id=sighting_id)

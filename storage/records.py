@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storage.minhash import BodyFingerprint
 
 
 @dataclass
@@ -29,6 +33,12 @@ class ArticleRecord:
     site: str | None = None
     tags: list[str] = field(default_factory=list)
     seen_at: str | None = None
+    # Shingles and MinHash of `text` (storage.minhash.fingerprint). The dedupe stage computes
+    # it before the write transaction so the write lock is held for SQL only; the archive
+    # computes it itself when a caller leaves it out.
+    fingerprint: BodyFingerprint | None = field(default=None, repr=False, compare=False)
+    # Jaccard similarity from which a copy counts as the same story; None: the archive's default.
+    near_duplicate_threshold: float | None = None
 
 
 @dataclass
@@ -43,6 +53,7 @@ class RejectRecord:
 # What happened to a record; `relation` is also the sightings.relation value.
 NEW = "original"
 DUPLICATE = "duplicate"
+NEAR_DUPLICATE = "near_duplicate"
 NEW_VERSION = "new_version"
 
 
@@ -52,4 +63,7 @@ class Decision:
     relation: str
     # True when the same place (url/path) had already been recorded for this article
     already_seen_here: bool = False
+    # Jaccard of word shingles with the article's text (1.0 for an exact duplicate; for a
+    # new version, with the text it replaced); None for an original
     similarity: float | None = None
+    sighting_id: int | None = None

@@ -138,3 +138,60 @@ def m003_learned_chrome(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m004_near_duplicate_index(db: Database) -> None:
+    # LSH band keys (signed 64-bit: SQLite's INTEGER) of every article's text. WITHOUT ROWID
+    # makes the primary key the table itself: one B-tree, looked up by band key, on disk.
+    db.execute(
+        """
+        CREATE TABLE article_bands (
+            band_key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            PRIMARY KEY (band_key, article_id)
+        ) WITHOUT ROWID
+        """
+    )
+    # One MinHash signature per article (little-endian uint32 array), to estimate similarity
+    # of candidates before fetching their text, and to rebuild bands without re-reading texts.
+    db.execute(
+        """
+        CREATE TABLE article_minhash (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+            signature BLOB NOT NULL
+        )
+        """
+    )
+    # What the band keys were computed with; an archive is only queried with the same layout.
+    db.execute(
+        """
+        CREATE TABLE minhash_layout (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            algorithm TEXT NOT NULL,
+            shingle_words INTEGER NOT NULL,
+            num_perm INTEGER NOT NULL,
+            seed INTEGER NOT NULL,
+            bands INTEGER NOT NULL,
+            rows_per_band INTEGER NOT NULL,
+            probe TEXT NOT NULL
+        )
+        """
+    )
+    # Which sighting gave the article each of its fields: {"published": 12, "author": 7, ...}
+    db.execute("ALTER TABLE articles ADD COLUMN field_sources TEXT")
+    # Every new sighting moves articles.last_seen; the full-text index only needs rebuilding
+    # when the title or text change, not on each of those updates.
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+    db.execute(
+        """
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+          INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+          INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END
+        """
+    )
+    # Archives from before this migration: index what they already hold.
+    from storage.near_duplicates import index_existing_articles
+
+    index_existing_articles(db)

@@ -1,0 +1,136 @@
+"""A body's near-duplicate fingerprint: word shingles, a MinHash signature and its LSH band keys.
+
+Only the cleaned body is fingerprinted, never chrome or the headline, so a re-titled copy
+still matches and two stories sharing a site template do not.
+
+Words are taken as runs of letters and digits after NFKC and case folding, so quote styles,
+dashes, doubled spaces and CRLF vanish before shingling. Five-word shingles: a corrected
+figure changes at most five of them, while two different stories sharing an agency intro
+and a byline share only the handful of shingles inside that sentence.
+
+The signature comes from rensa's RMinHash (a Rust MinHash): it hashes tokens with a fixed,
+seeded hasher, so a signature is the same in every process and every run. That is what lets
+band keys live in SQLite and be compared with anything ingested earlier; `LAYOUT.probe`
+guards it (see storage/near_duplicates.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import rensa
+
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+SEED = 20240611
+# 20 bands of 5 rows: a pair at Jaccard 0.8 becomes a candidate with p > 0.999, at 0.6 with
+# p = 0.80, at 0.3 with p = 0.05. Candidates are verified afterwards, so the bands only need
+# recall above any sensible threshold; the threshold itself can change without re-indexing.
+BANDS = 20
+ROWS_PER_BAND = 5
+
+_WORD = re.compile(r"\w+")
+_PROBE_TEXT = (
+    "A fixed sentence whose signature must never change between processes, machines or "
+    "releases, because every band key stored in the archive was derived the same way."
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything that decides a band key. An archive built with another layout cannot be
+    queried with this one: its stored band keys would silently never match."""
+
+    algorithm: str
+    shingle_words: int
+    num_perm: int
+    seed: int
+    bands: int
+    rows_per_band: int
+    probe: str
+
+
+@dataclass(frozen=True)
+class BodyFingerprint:
+    shingles: frozenset[str]
+    signature: np.ndarray  # uint32[NUM_PERM]
+    band_keys: tuple[int, ...]  # signed 64-bit, one per band; empty when the body has no words
+
+    @property
+    def signature_blob(self) -> bytes:
+        return self.signature.astype("<u4", copy=False).tobytes()
+
+    @property
+    def indexable(self) -> bool:
+        return bool(self.band_keys)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def shingles(text: str) -> frozenset[str]:
+    tokens = words(text)
+    if len(tokens) < SHINGLE_WORDS:
+        return frozenset([" ".join(tokens)]) if tokens else frozenset()
+    columns = [tokens[offset:] for offset in range(SHINGLE_WORDS)]
+    return frozenset(map(" ".join, zip(*columns)))
+
+
+def fingerprint(text: str) -> BodyFingerprint:
+    shingle_set = shingles(text)
+    if not shingle_set:
+        return BodyFingerprint(shingle_set, np.zeros(NUM_PERM, dtype=np.uint32), ())
+    minhash = rensa.RMinHash(NUM_PERM, SEED)
+    minhash.update(list(shingle_set))
+    signature = np.asarray(minhash.digest(), dtype=np.uint32)
+    return BodyFingerprint(shingle_set, signature, band_keys(signature))
+
+
+def band_keys(signature: np.ndarray) -> tuple[int, ...]:
+    """One key per band, the band number mixed in so equal rows in different bands never collide.
+    Signed, because SQLite's INTEGER is a signed 64-bit value."""
+    raw = signature[: BANDS * ROWS_PER_BAND].astype("<u4", copy=False).tobytes()
+    width = ROWS_PER_BAND * 4
+    return tuple(
+        int.from_bytes(
+            hashlib.blake2b(raw[band * width : (band + 1) * width], digest_size=8, salt=band.to_bytes(16, "little")).digest(),
+            "little",
+            signed=True,
+        )
+        for band in range(BANDS)
+    )
+
+
+def signature_from_blob(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<u4")
+
+
+def estimated_jaccard(left: np.ndarray, right: np.ndarray) -> float:
+    if len(left) != len(right):
+        return 0.0
+    return float(np.count_nonzero(left == right)) / len(left)
+
+
+def jaccard(left: frozenset[str], right: frozenset[str]) -> float:
+    if not left and not right:
+        return 1.0
+    common = len(left & right)
+    return common / (len(left) + len(right) - common)
+
+
+def current_layout() -> Layout:
+    probe = hashlib.sha256(fingerprint(_PROBE_TEXT).signature_blob).hexdigest()[:32]
+    return Layout(
+        algorithm="rensa.RMinHash",
+        shingle_words=SHINGLE_WORDS,
+        num_perm=NUM_PERM,
+        seed=SEED,
+        bands=BANDS,
+        rows_per_band=ROWS_PER_BAND,
+        probe=probe,
+    )
