@@ -3,10 +3,11 @@
     .venv/bin/python benchmarks/textdump.py [DUMPS_DIR]
 
 Each subfolder is one batch (lines repeating across it are learned as chrome); files at
-the top level are each cleaned alone. Body F1 is the shingle metric: tokens by regex \\w+
-(casefolded), 4-token shingle sets, precision and recall per dump, averaged over dumps,
-F1 from the two averages. "Chrome leaked" counts dump lines that are neither body, title
-nor section and still come out as a body paragraph.
+the top level are each cleaned alone. Body F1 is the shingle metric of
+benchmarks/_metric.py (tokens by regex \\w+, 4-token shingles, precision and recall per
+dump averaged over dumps, F1 from the two averages); if that module is absent, a
+set-based version of the same is used. "Chrome leaked" counts dump lines that are
+neither body nor title and still come out as a body paragraph.
 """
 
 from __future__ import annotations
@@ -56,18 +57,32 @@ def batch_repeats(cases: list[Case]) -> dict[str, frozenset[str]]:
 
 
 def shingles(text: str, size: int = 4) -> set[tuple[str, ...]]:
-    tokens = _TOKEN.findall(text.casefold())
+    tokens = _TOKEN.findall(text)
     if len(tokens) < size:
         return {tuple(tokens)} if tokens else set()
     return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
 
 
-def precision_recall(predicted: str, gold: str) -> tuple[float, float]:
+def _set_precision_recall(gold: str, predicted: str) -> tuple[float, float]:
     got, want = shingles(predicted), shingles(gold)
     if not got:
         return (1.0 if not want else 0.0), (1.0 if not want else 0.0)
     overlap = len(got & want)
     return overlap / len(got), (overlap / len(want) if want else 1.0)
+
+
+def body_scores(pairs: list[tuple[str, str]]) -> tuple[float, float, float, str]:
+    """(precision, recall, F1, metric name) over [(gold, predicted), ...]."""
+    try:
+        from benchmarks import _metric
+    except ImportError:
+        results = [_set_precision_recall(gold, predicted) for gold, predicted in pairs]
+        precision = sum(p for p, _ in results) / len(results)
+        recall = sum(r for _, r in results) / len(results)
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1, "4-token shingle sets"
+    result = _metric.score(pairs)
+    return result.precision, result.recall, result.f1, "benchmarks/_metric.py 4-token shingles"
 
 
 def _norm(line: str) -> str:
@@ -84,6 +99,7 @@ class Score:
     f1: float
     precision: float
     recall: float
+    metric: str
     leaked: int
     chrome_total: int
     titles_exact: int
@@ -107,16 +123,14 @@ class Score:
 
 def score(cases: list[Case], run) -> Score:
     """`run(case) -> (paragraphs, title, published)`; timing covers `run` only."""
-    precisions, recalls = [], []
+    pairs = []
     leaked = chrome_total = titles = dates_ok = dates_total = 0
     seconds = 0.0
     for case in cases:
         started = time.perf_counter()
         paragraphs, title, published = run(case)
         seconds += time.perf_counter() - started
-        precision, recall = precision_recall("\n".join(paragraphs), "\n".join(case.expected["body"]))
-        precisions.append(precision)
-        recalls.append(recall)
+        pairs.append(("\n".join(case.expected["body"]), "\n".join(paragraphs)))
         got = {_norm(p) for p in paragraphs}
         chrome = chrome_lines(case)
         chrome_total += len(chrome)
@@ -125,10 +139,8 @@ def score(cases: list[Case], run) -> Score:
         if case.expected.get("published"):
             dates_total += 1
             dates_ok += published == case.expected["published"]
-    p = sum(precisions) / len(cases)
-    r = sum(recalls) / len(cases)
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return Score(f1, p, r, leaked, chrome_total, titles, dates_ok, dates_total, len(cases), seconds)
+    p, r, f1, metric = body_scores(pairs)
+    return Score(f1, p, r, metric, leaked, chrome_total, titles, dates_ok, dates_total, len(cases), seconds)
 
 
 def run_textdump(cases: list[Case]):
@@ -166,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ours = score(cases, run_textdump(cases))
     theirs = score(cases, run_trafilatura)
     batches = len({case.batch for case in cases})
-    print(f"{len(cases)} labelled dumps, {batches} batches; body F1 = 4-token shingle F1 (per-dump P/R averaged)")
+    print(f"{len(cases)} labelled dumps, {batches} batches; body F1 by {ours.metric} (per-dump P/R averaged)")
     print(f"{'':24}{'textdump':>12}{'trafilatura':>14}")
     rows = [
         ("body F1", f"{ours.f1:.4f}", f"{theirs.f1:.4f}"),
