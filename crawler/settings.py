@@ -35,14 +35,43 @@ NEWSMILL_MAX_FILE_BYTES = 10 * 1024 * 1024
 NEWSMILL_PROGRESS = False
 
 # Politeness for live crawls; local files never touch the network.
+# Our crawl settings:
+#   NEWSMILL_SOURCES          sources file for the news spider (default config/sources.toml)
+#   NEWSMILL_SECTION_HOPS     how many non-article pages deep links are followed from a start page (default 2)
+#   NEWSMILL_RETRY_AFTER_MAX  longest wait, in seconds, a Retry-After header can impose before a retry (default 60)
 ROBOTSTXT_OBEY = True
-USER_AGENT = "newsmill/0.1 (+news archive crawler; respects robots.txt)"
+USER_AGENT = "newsmill/0.1 (+news archive crawler; one request at a time; respects robots.txt)"
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
+# AutoThrottle adapts the delay to the site's latency; DOWNLOAD_DELAY is its floor.
+DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 20
+# Bounds the body on the wire and, through HttpCompressionMiddleware, once decompressed (gzip bombs).
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_TIMES = 2
+# A page that still fails after its retries is a reject row, not an error of the run.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 5
+NEWSMILL_SOURCES = "config/sources.toml"
+NEWSMILL_SECTION_HOPS = 2
+NEWSMILL_RETRY_AFTER_MAX = 60.0
+DOWNLOADER_MIDDLEWARES = {
+    # after OffsiteMiddleware (50), before robots.txt is fetched (100)
+    "crawler.middlewares.guard.UrlGuardMiddleware": 60,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.TaggedRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.compression.CappedHttpCompressionMiddleware": 590,
+    # sees a 3xx before RedirectMiddleware (600) acts on it
+    "crawler.middlewares.guard.RedirectGuardMiddleware": 650,
+}
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,236 @@
+"""`scrapy crawl news -a source=NAME`: one generic spider for every site in config/sources.toml.
+
+Entry points are the source's start pages, feeds and sitemaps. Links found there (and on
+the pages they lead to) are sorted by the source's allow/deny rules:
+
+- article pages are fetched once and yielded as RawDocument items, onto the same
+  ITEM_PIPELINES road as local files;
+- other pages of the site (sections, home) are only followed, NEWSMILL_SECTION_HOPS deep,
+  never yielded;
+- denied and off-site links are never fetched.
+
+Incremental: an article URL already in the archive (articles.url or sightings.url, compared
+by canonical form) is not fetched again unless the source's `revisit` policy says so.
+Every fetch that fails (HTTP error, robots, timeout, size cap, refused redirect) becomes a
+RawDocument with skip_code set, so the store pipeline records it in `rejects`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.linkextractors import LinkExtractor
+
+from crawler.items import HTML, RawDocument
+from crawler.sources import Source, SourceError, load_sources
+from crawler.spiders.news_failures import describe_failure
+from crawler.spiders.news_feeds import NotAFeed, feed_links, robots_sitemaps, sitemap_links
+from pipelines.fingerprint import canonical_url
+from storage.clock import utc_now
+from storage.lookup import ArchiveLookup
+
+logger = logging.getLogger(__name__)
+
+ARTICLE, SECTION, FEED, SITEMAP, ROBOTS = "article", "section", "feed", "sitemap", "robots"
+ROLE = "newsmill_role"
+HOPS = "newsmill_hops"
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, source: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if not source:
+            raise ValueError("the news spider needs -a source=NAME (a [sources.NAME] table of the sources file)")
+        self.source_name = source
+        self.source: Source | None = None
+        self.lookup: ArchiveLookup | None = None
+        self.scheduled: set[str] = set()
+        self.pages_left = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider._configure(crawler.settings)
+        crawler.signals.connect(spider._open_lookup, signal=signals.spider_opened)
+        return spider
+
+    def _configure(self, settings) -> None:
+        path = settings.get("NEWSMILL_SOURCES")
+        sources = load_sources(path)
+        if self.source_name not in sources:
+            known = ", ".join(sorted(sources)) or "none"
+            raise SourceError(f"{path}: no source named {self.source_name!r} (defined: {known})")
+        self.source = source = sources[self.source_name]
+        # The guard middleware lets the source's own hosts be private (intranet, test server).
+        self.source_hosts = source.hosts
+        # OffsiteMiddleware allows subdomains too: www.example.com and example.com are one site.
+        self.allowed_domains = sorted({host.removeprefix("www.") for host in source.hosts})
+        self.pages_left = source.max_pages
+        self.section_hops = settings.getint("NEWSMILL_SECTION_HOPS")
+        self.db_path = settings.get("NEWSMILL_DB")
+        self.max_size = settings.getint("DOWNLOAD_MAXSIZE")
+        self.links = LinkExtractor(deny=[pattern.pattern for pattern in source.deny], unique=True)
+
+    def _open_lookup(self, spider) -> None:
+        self.lookup = ArchiveLookup.open(self.db_path)
+
+    def closed(self, reason) -> None:
+        if self.lookup is not None:
+            self.lookup.close()
+            self.lookup = None
+
+    # -- entry points -------------------------------------------------------------------
+
+    async def start(self):
+        source = self.source
+        for url in source.start_urls:
+            if request := self._request(url, SECTION, hops=0):
+                yield request
+        for url in source.feeds:
+            if request := self._request(url, FEED):
+                yield request
+        for url in source.sitemaps:
+            role = ROBOTS if url.rstrip("/").endswith("/robots.txt") else SITEMAP
+            if request := self._request(url, role):
+                yield request
+
+    # -- callbacks ----------------------------------------------------------------------
+
+    def parse_page(self, response):
+        role = response.meta.get(ROLE)
+        if role == ARTICLE:
+            yield self._document(response)
+        if not isinstance(response, HtmlResponse):
+            return
+        hops = response.meta.get(HOPS, self.section_hops)
+        for link in self.links.extract_links(response):
+            if self._is_article(link.url):
+                request = self._article_request(link.url)
+            elif hops < self.section_hops:
+                request = self._request(link.url, SECTION, hops=hops + 1)
+            else:
+                request = None
+            if request:
+                yield request
+
+    def parse_feed(self, response):
+        try:
+            links = feed_links(response.body)
+        except NotAFeed as exc:
+            yield self._skipped(response.url, "not_a_feed", f"feed unreadable: {exc}")
+            return
+        self.crawler.stats.inc_value("newsmill/crawl/feed_links", len(links))
+        # A feed lists articles by definition; deny rules and the site boundary still apply.
+        for url in links:
+            url = response.urljoin(url)
+            if self._on_site(url) and not self.source.is_denied(url):
+                if request := self._article_request(url):
+                    yield request
+
+    def parse_sitemap(self, response):
+        try:
+            found = sitemap_links(response.body, self.max_size)
+        except (NotAFeed, ValueError) as exc:
+            yield self._skipped(response.url, "not_a_sitemap", f"sitemap unreadable: {exc}")
+            return
+        for url in found.sitemaps:
+            if self._on_site(url) and (request := self._request(url, SITEMAP)):
+                yield request
+        self.crawler.stats.inc_value("newsmill/crawl/sitemap_links", len(found.pages))
+        for url in found.pages:
+            if self._is_article(url):
+                if request := self._article_request(url):
+                    yield request
+
+    def parse_robots(self, response):
+        for url in robots_sitemaps(response.body, response.url):
+            if self._on_site(url) and (request := self._request(url, SITEMAP)):
+                yield request
+
+    def on_error(self, failure):
+        code, reason = describe_failure(failure)
+        self.crawler.stats.inc_value(f"newsmill/crawl/failed/{code}")
+        yield self._skipped(failure.request.url, code, reason)
+
+    # -- requests -----------------------------------------------------------------------
+
+    def _article_request(self, url: str) -> scrapy.Request | None:
+        if self._stored_recently(url):
+            self.crawler.stats.inc_value("newsmill/crawl/already_stored")
+            return None
+        return self._request(url, ARTICLE)
+
+    def _request(self, url: str, role: str, hops: int | None = None) -> scrapy.Request | None:
+        key = canonical_url(url) or url
+        if key in self.scheduled:
+            return None
+        if self.pages_left <= 0:
+            self.crawler.stats.inc_value("newsmill/crawl/over_max_pages")
+            return None
+        self.scheduled.add(key)
+        self.pages_left -= 1
+        callback = {FEED: self.parse_feed, SITEMAP: self.parse_sitemap, ROBOTS: self.parse_robots}.get(role, self.parse_page)
+        meta = {ROLE: role}
+        if hops is not None:
+            meta[HOPS] = hops
+        if role == ROBOTS:
+            # Reading robots.txt for its Sitemap: lines is what robots.txt is for.
+            meta["dont_obey_robotstxt"] = True
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta)
+
+    def _stored_recently(self, url: str) -> bool:
+        """Stored, and the revisit policy does not ask for a fresh look yet."""
+        revisit_after = self.source.revisit_after
+        if revisit_after == 0 or self.lookup is None:
+            return False
+        last_seen = self.lookup.last_seen((canonical_url(url), url))
+        if last_seen is None:
+            return False
+        if revisit_after is None:
+            return True
+        return datetime.fromisoformat(last_seen) > datetime.now(timezone.utc) - timedelta(seconds=revisit_after)
+
+    def _is_article(self, url: str) -> bool:
+        return self._on_site(url) and self.source.is_article(url)
+
+    def _on_site(self, url: str) -> bool:
+        host = _hostname(url)
+        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
+
+    # -- items --------------------------------------------------------------------------
+
+    def _document(self, response) -> RawDocument:
+        if not isinstance(response, TextResponse):
+            return self._skipped(response.url, "not_html", f"not an HTML page ({_content_type(response) or 'no Content-Type'})")
+        return RawDocument(
+            kind=HTML,
+            source=self.source_name,
+            body=response.body,
+            url=response.url,
+            declared_encoding=_content_type(response),
+            fetched_at=utc_now(),
+        )
+
+    def _skipped(self, url: str, code: str, reason: str) -> RawDocument:
+        return RawDocument(
+            kind=HTML, source=self.source_name, url=url, fetched_at=utc_now(), skip_code=code, skip_reason=reason
+        )
+
+
+def _hostname(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _content_type(response) -> str | None:
+    value = response.headers.get(b"Content-Type")
+    return value.decode("latin-1") if value else None
