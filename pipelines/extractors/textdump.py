@@ -36,7 +36,7 @@ _SENTENCE_END = re.compile(r"[.!?…։][\"'”’»)\]]*$")
 _PERIOD_END = re.compile(r"[.։][\"'”’»)\]]*$")
 _BREADCRUMB_SEP = re.compile(r"\s+(?:>|»|›|/|→|\|)\s+")
 _BYLINE = re.compile(
-    r"(?:by|written by|author|автор|müəllif|հեղինակ|ავტორი)\s*:?\s+(?P<name>[^\W\d_][\w.'’ -]{1,60})",
+    r"(?:by|written by|author|автор|müəllif|հեղինակ|ავტორი)\s*[:՝]?\s+(?P<name>[^\W\d_][\w.'’ -]{1,60})",
     re.IGNORECASE,
 )
 
