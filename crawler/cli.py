@@ -85,6 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8001)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     serve.set_defaults(handler=cmd_serve)
+
+    explain = commands.add_parser(
+        "explain",
+        help="show what newsmill extracts from one file, what it removes and why, and what dedup would decide",
+        description="Run one file through the same stages as an ingest and store nothing: fields, every removed "
+        "line with the rule that removed it, and the archive's decision (new, duplicate, near duplicate, new version).",
+        epilog="example: newsmill explain ~/dumps/site-a/0042.txt --db data/newsmill.db",
+    )
+    explain.add_argument("path", metavar="PATH")
+    _add_db(explain)
+    explain.add_argument("--source", help="source name the document would be ingested under (default: local)")
+    explain.add_argument("--text", action="store_true", help="print the whole cleaned body")
+    explain.set_defaults(handler=cmd_explain)
     return parser
 
 
@@ -185,6 +198,20 @@ def _setting_overrides(pairs: list[str]) -> dict:
             raise CommandError(f"-s {pair}: expected NAME=VALUE")
         overrides[name.strip()] = value.strip()
     return overrides
+
+
+def cmd_explain(args) -> int:
+    from pipelines.explain import describe, explain_file
+
+    if args.path.startswith(("http://", "https://")):
+        raise CommandError("explain takes a local file; save the page first, or crawl it and browse the archive")
+    db = args.db if Path(args.db).exists() else None
+    try:
+        explanation = explain_file(args.path, db_path=db, source=args.source)
+    except sqlite3.Error as exc:
+        raise CommandError(f"cannot read archive {args.db}: {exc}") from exc
+    print("\n".join(describe(explanation, full_text=args.text)))
+    return 0
 
 
 def cmd_serve(args) -> int:

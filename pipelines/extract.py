@@ -41,31 +41,36 @@ class ExtractPipeline:
 
     def process_item(self, item: RawDocument) -> RawDocument:
         self.stats.inc_value("newsmill/seen")
-        if item.skip_code:
-            raise Rejected(item.skip_code, item.skip_reason or item.skip_code)
-        try:
-            text, item.encoding = decode(item.body, is_html=item.kind == HTML, content_type=item.declared_encoding)
-        except Undecodable as exc:
-            raise Rejected(exc.code, exc.reason) from exc
         item.chrome_scope = chrome_scope(item.source, item.url, item.path, self.default_source)
-        try:
-            item.extracted = self._extract(item, text, self.learned.lines_for(item.chrome_scope))
-        except Exception as exc:  # an extractor bug must cost one document, not the run
-            logger.debug("extractor failed on %s", item.place, exc_info=True)
-            raise ExtractionFailed(f"extractor failed: {type(exc).__name__}: {exc}") from exc
-        if item.extracted is None or not item.extracted.paragraphs:
-            raise Rejected("not_article", "no article text found (empty, chrome only, or a listing page)")
-        # the raw bytes are no longer needed; do not carry them through the remaining stages
-        item.body = b""
-        return item
+        return extract_document(item, self.learned.lines_for(item.chrome_scope))
 
-    @staticmethod
-    def _extract(item: RawDocument, text: str, learned: frozenset[str]):
-        if item.kind == TEXT:
-            item.line_keys = frozenset(countable_lines(text))
-            return clean_text_dump(text, repeated_lines=item.batch_repeats | learned)
-        extracted = extract_html(text, url=item.url)
-        if extracted is None:
-            return None
-        item.line_keys = short_line_keys(extracted.paragraphs)
-        return drop_learned(extracted, learned)
+
+def extract_document(item: RawDocument, learned: frozenset[str] = frozenset()) -> RawDocument:
+    """The whole stage for one document; `newsmill explain` calls it too."""
+    if item.skip_code:
+        raise Rejected(item.skip_code, item.skip_reason or item.skip_code)
+    try:
+        text, item.encoding = decode(item.body, is_html=item.kind == HTML, content_type=item.declared_encoding)
+    except Undecodable as exc:
+        raise Rejected(exc.code, exc.reason) from exc
+    try:
+        item.extracted = _extract(item, text, learned)
+    except Exception as exc:  # an extractor bug must cost one document, not the run
+        logger.debug("extractor failed on %s", item.place, exc_info=True)
+        raise ExtractionFailed(f"extractor failed: {type(exc).__name__}: {exc}") from exc
+    if item.extracted is None or not item.extracted.paragraphs:
+        raise Rejected("not_article", "no article text found (empty, chrome only, or a listing page)")
+    # the raw bytes are no longer needed; do not carry them through the remaining stages
+    item.body = b""
+    return item
+
+
+def _extract(item: RawDocument, text: str, learned: frozenset[str]):
+    if item.kind == TEXT:
+        item.line_keys = frozenset(countable_lines(text))
+        return clean_text_dump(text, repeated_lines=item.batch_repeats | learned)
+    extracted = extract_html(text, url=item.url)
+    if extracted is None:
+        return None
+    item.line_keys = short_line_keys(extracted.paragraphs)
+    return drop_learned(extracted, learned)

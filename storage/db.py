@@ -36,7 +36,14 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """One batch, all or nothing. IMMEDIATE takes the write lock up front, so two writers
-    queue on the busy timeout instead of failing half-way through a batch."""
+    queue on the busy timeout instead of failing half-way through a batch.
+
+    Inside an open transaction it nests as a savepoint, so a caller can run a real batch and
+    roll it back (`newsmill explain` asks the archive what it would decide that way)."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db

@@ -45,7 +45,7 @@ class FilesSpider(scrapy.Spider):
         max_bytes = settings.getint("NEWSMILL_MAX_FILE_BYTES")
         entries = list(discover(self.paths, max_bytes=max_bytes, follow_symlinks=self.follow_symlinks))
         self.crawler.stats.set_value("newsmill/documents_expected", len(entries))
-        repeats = self._learn_batch_repeats(entries)
+        repeats = self.learn_batch_repeats(entries)
         fetched_at = utc_now()
         for entry in entries:
             if isinstance(entry, Refused):
@@ -59,7 +59,7 @@ class FilesSpider(scrapy.Spider):
             yield document
 
     @staticmethod
-    def _learn_batch_repeats(entries: list[Found | Refused]) -> dict[str, frozenset[str]]:
+    def learn_batch_repeats(entries: list[Found | Refused]) -> dict[str, frozenset[str]]:
         """Lines that recur across the text dumps of one folder are that site's chrome.
 
         A folder is the natural batch: dumps of one site land in one folder. Identical files
