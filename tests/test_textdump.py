@@ -356,3 +356,39 @@ def test_expected_json_shape():
     for case in CASES:
         assert set(case.expected) == {"title", "section", "published", "body", "language"}
         json.dumps(case.expected)
+
+
+# --- robustness ----------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LINES = st.sampled_from(
+    [
+        "Leave a Reply",
+        "Share",
+        "Politics",
+        "Published",
+        "on",
+        "9 June 2021",
+        "Back to top button",
+        "Ministers meet to agree on new housing plan",
+        "The cabinet met on Monday to discuss a new housing programme.",
+        "Читайте также: В Баку открылся форум",
+        "Trending",
+        "",
+    ]
+) | st.text(max_size=80)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_LINES, max_size=25))
+def test_never_raises_and_never_returns_empty_body(lines):
+    result = clean_text_dump("\n\n".join(lines))
+    if result is not None:
+        assert result.paragraphs and all(p.strip() for p in result.paragraphs)
+        assert result.method == "textdump"
+        # every input line is accounted for exactly once: body, title, section or removed
+        accounted = len(result.paragraphs) + len(result.removed) + (result.title is not None)
+        accounted += result.section is not None and not any(r.rule == "structure:breadcrumb" for r in result.removed)
+        assert accounted == len([line for line in "\n\n".join(lines).splitlines() if line.strip()])

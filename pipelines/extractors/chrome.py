@@ -21,6 +21,9 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "chrome_phrases.
 
 # Bullets, arrows, quotes and trailing colons decorate chrome without changing what it is.
 _EDGE = r"[\W_]*"
+# The longest chrome (a cookie notice) is a few hundred characters; longer lines are prose,
+# and skipping them keeps backtracking on pathological lines bounded.
+MAX_CHROME_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ class ChromePhrases:
 
     def match_rule(self, line: str) -> ChromeRule | None:
         text = " ".join(line.split())
-        if not text:
+        if not text or len(text) > MAX_CHROME_CHARS:
             return None
         for rule in self.rules:
             if rule.pattern.fullmatch(text):
