@@ -1,0 +1,288 @@
+"""Article metadata from an HTML tree: title, author, date (with origin), language, section, tags.
+
+Sources are tried in order of how deliberately a publisher fills them: JSON-LD, then
+<meta> tags, then the URL, then trafilatura's own guesses (htmldate for the date).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from pipelines.extractors.html_jsonld import JsonLdArticle
+
+logger = logging.getLogger(__name__)
+
+# Dates before the web are parse accidents (e.g. "0001-01-01" placeholders).
+_EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
+# Publishers schedule posts and clocks drift; one day of slack before "future" means wrong.
+_FUTURE_SLACK = timedelta(days=1)
+
+_DATE_METAS = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "cxenseparse:recs:publishtime",
+)
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
+_BYLINE_NOISE = re.compile(
+    r"^(?:by|von|par|por|автор[:]?|от)\s+|\s*[,|/-]?\s*\b(?:staff writer|staff reporter|contributing writer|"
+    r"senior writer|correspondent|reporter)\b.*$",
+    re.IGNORECASE,
+)
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|•|·)\s+")
+_LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*$")
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    published_origin: str | None = None
+    language: str | None = None
+    section: str | None = None
+    site: str | None = None
+    canonical_url: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+def meta_values(tree: HtmlElement) -> dict[str, list[str]]:
+    """<meta name|property|itemprop=...> contents by lowercased key, in page order."""
+    values: dict[str, list[str]] = {}
+    for node in tree.iter("meta"):
+        key = node.get("property") or node.get("name") or node.get("itemprop") or node.get("http-equiv")
+        content = node.get("content")
+        if key and content and content.strip():
+            values.setdefault(key.strip().lower(), []).append(content.strip())
+    return values
+
+
+def hostname(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _is_site_name(part: str, site: str | None, host: str | None) -> bool:
+    squashed = _squash(part)
+    if not squashed:
+        return False
+    if site and squashed == _squash(site):
+        return True
+    if host:
+        # "example.co.uk" -> "example"; "The Example Times" matches "example" only as a prefix
+        label = _squash(host.split(".")[0] if host.count(".") < 2 or len(host.split(".")[-2]) > 3 else host.split(".")[-3])
+        full = _squash(host)
+        if squashed in (full, label) or (label and len(label) >= 4 and (squashed.startswith(label) or label in squashed) and len(squashed) <= len(label) + 12):
+            return True
+    return False
+
+
+def clean_title(title: str | None, site: str | None, host: str | None) -> str | None:
+    """Drop a " | Site" suffix or a "Site | " prefix, only when it really is the site's name."""
+    if not title:
+        return None
+    title = " ".join(title.split())
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) >= 2:
+        if _is_site_name(parts[-1], site, host):
+            title = title[: title.rfind(parts[-1])].rstrip()
+            title = _TITLE_SEPARATORS.sub(lambda m: m.group(0), title)
+            title = re.sub(r"\s+(?:\||-|–|—|::|•|·)$", "", title).strip()
+        elif _is_site_name(parts[0], site, host):
+            title = title[len(parts[0]) :].lstrip()
+            title = re.sub(r"^(?:\||-|–|—|::|•|·)\s+", "", title).strip()
+    return title or None
+
+
+def clean_author(author: str | None, site: str | None = None) -> str | None:
+    if not author:
+        return None
+    names = []
+    for part in re.split(r"\s*(?:;|\||,?\s+and\s+|\s+&\s+|\s+и\s+)\s*", " ".join(author.split())):
+        part = _BYLINE_NOISE.sub("", part).strip(" ,;:-")
+        part = _BYLINE_NOISE.sub("", part).strip(" ,;:-")
+        if not part or part.startswith(("http://", "https://", "@")) or "/" in part:
+            continue
+        if site and _squash(part) == _squash(site):
+            continue
+        if part not in names:
+            names.append(part)
+    return "; ".join(names) or None
+
+
+def parse_date(value: str | None, now: datetime | None = None) -> str | None:
+    """ISO-8601 (UTC when a time and zone are known), or None when unparsable or implausible."""
+    if not value:
+        return None
+    value = value.strip()
+    text = value.replace("Z", "+00:00").replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d", value) else value
+    # "+0000" offsets and fractional seconds are legal ISO that fromisoformat used to reject
+    text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        match = re.match(r"^(\d{4})-?(\d\d)-?(\d\d)", value)
+        if not match:
+            return None
+        try:
+            parsed = datetime(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            return None
+        text = "date-only"
+    now = now or datetime.now(UTC)
+    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if aware < _EARLIEST or aware > now + _FUTURE_SLACK:
+        return None
+    if text == "date-only" or (len(value) <= 10 and parsed.tzinfo is None):
+        return parsed.date().isoformat()
+    if parsed.tzinfo is None:
+        return parsed.replace(microsecond=0).isoformat()
+    return parsed.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+def date_from_url(url: str | None) -> str | None:
+    match = _URL_DATE.search(url or "")
+    if not match:
+        return None
+    return parse_date(f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}")
+
+
+def normalise_language(value: str | None) -> str | None:
+    match = _LANG.match((value or "").strip())
+    if not match:
+        return None
+    code = match[1].lower()
+    return code if len(code) == 2 else None
+
+
+def page_language(tree: HtmlElement, metas: dict[str, list[str]]) -> str | None:
+    declared = [tree.get("lang"), tree.get("xml:lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    declared += metas.get("content-language", [])[:1] + metas.get("language", [])[:1] + metas.get("og:locale", [])[:1]
+    for value in declared:
+        code = normalise_language(value)
+        if code:
+            return code
+    return None
+
+
+def _first(*values: object) -> str | None:
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def canonical(tree: HtmlElement, metas: dict[str, list[str]], url: str | None) -> str | None:
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").lower().split() == ["canonical"] and (link.get("href") or "").startswith("http"):
+            return link.get("href").strip()
+    og = _first(*metas.get("og:url", []))
+    if og and og.startswith("http"):
+        return og
+    return url
+
+
+def extract_metadata(
+    tree: HtmlElement,
+    url: str | None,
+    jsonld: JsonLdArticle | None,
+    fallback: object | None = None,
+) -> Metadata:
+    """`fallback` is trafilatura's Document (title, author, date, sitename, categories, tags)."""
+    metas = meta_values(tree)
+    jl = jsonld or JsonLdArticle()
+    page_url = canonical(tree, metas, url)
+    host = hostname(page_url) or hostname(url)
+
+    site = _first(*metas.get("og:site_name", []), jl.publisher, *metas.get("application-name", []), getattr(fallback, "sitename", None)) or host
+
+    title_node = tree.find(".//title")
+    raw_title = _first(
+        jl.headline,
+        *metas.get("og:title", []),
+        *metas.get("twitter:title", []),
+        getattr(fallback, "title", None),
+        title_node.text_content() if title_node is not None else None,
+    )
+    title = clean_title(raw_title, site, host)
+
+    author = clean_author(
+        "; ".join(jl.authors)
+        or _first(*metas.get("author", []), *metas.get("article:author", []), *metas.get("parsely-author", []), *metas.get("sailthru.author", []))
+        or getattr(fallback, "author", None),
+        site,
+    )
+    if author and author.startswith("http"):
+        author = clean_author(getattr(fallback, "author", None), site)
+
+    published, origin = None, None
+    for candidate, source in (
+        (jl.published, "json-ld"),
+        (_first(*(v for key in _DATE_METAS for v in metas.get(key, []))), "meta"),
+        (_time_element(tree), "meta"),
+    ):
+        published = parse_date(candidate)
+        if published:
+            origin = source
+            break
+    if not published:
+        published = date_from_url(url) or date_from_url(page_url)
+        origin = "url" if published else None
+    if not published:
+        published = parse_date(getattr(fallback, "date", None))
+        origin = "htmldate" if published else None
+
+    categories = list(getattr(fallback, "categories", None) or [])
+    section = _first(jl.section, *metas.get("article:section", []), *metas.get("section", []), *categories)
+
+    tags: list[str] = []
+    sources = metas.get("article:tag", []) + jl.keywords
+    if not sources:
+        sources = [part for value in metas.get("news_keywords", []) + metas.get("keywords", []) for part in value.split(",")]
+    sources += list(getattr(fallback, "tags", None) or [])
+    for tag in sources:
+        tag = " ".join(tag.split()).strip(" ,;")
+        if tag and len(tag) <= 60 and tag.casefold() not in {t.casefold() for t in tags}:
+            tags.append(tag)
+
+    language = normalise_language(jl.language) or page_language(tree, metas)
+    return Metadata(
+        title=title,
+        author=author,
+        published=published,
+        published_origin=origin,
+        language=language,
+        section=section,
+        site=site,
+        canonical_url=page_url,
+        tags=tags,
+    )
+
+
+def _time_element(tree: HtmlElement) -> str | None:
+    for node in tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate or contains(@class,'publish')]"):
+        return node.get("datetime")
+    return None
