@@ -113,7 +113,7 @@ class NewsSpider(scrapy.Spider):
         for link in self.links.extract_links(response):
             if self._is_article(link.url):
                 request = self._article_request(link.url)
-            elif hops < self.section_hops:
+            elif hops < self.section_hops and self._on_site(link.url) and not self.source.is_denied(link.url):
                 request = self._request(link.url, SECTION, hops=hops + 1)
             else:
                 request = None
@@ -201,7 +201,10 @@ class NewsSpider(scrapy.Spider):
         return self._on_site(url) and self.source.is_article(url)
 
     def _on_site(self, url: str) -> bool:
-        host = _hostname(url)
+        """http(s) on the source's own site: links elsewhere are never followed."""
+        scheme, host = _scheme_and_host(url)
+        if scheme not in ("http", "https"):
+            return False
         return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
 
     # -- items --------------------------------------------------------------------------
@@ -224,11 +227,12 @@ class NewsSpider(scrapy.Spider):
         )
 
 
-def _hostname(url: str) -> str:
+def _scheme_and_host(url: str) -> tuple[str, str]:
     try:
-        return (urlsplit(url).hostname or "").lower()
+        parts = urlsplit(url)
+        return parts.scheme.lower(), (parts.hostname or "").lower()
     except ValueError:
-        return ""
+        return "", ""
 
 
 def _content_type(response) -> str | None:
