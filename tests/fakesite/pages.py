@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from fakesite.articles import BAKERY, CRANES, FERRY, GARDEN, LIBRARY, MARKET, MUSEUM, RIVER, TRAM, WIND, Story
+from tests.fakesite.articles import BAKERY, CRANES, FERRY, GARDEN, LIBRARY, MARKET, MUSEUM, RIVER, TRAM, WIND, Story
 
 # The same wind-farm story, also filed under news: a duplicate across sections.
 WIND_COPY_PATH = "/news/2026/11/wind-farm-tender.html"

@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from fakesite import pages
-from fakesite.articles import GARDEN, GARDEN_EDITED, MARKET, MUSEUM, SHORT_BRIEF, STORIES, Story
+from tests.fakesite import pages
+from tests.fakesite.articles import GARDEN, GARDEN_EDITED, MARKET, MUSEUM, SHORT_BRIEF, STORIES, Story
 
 BOMB_EXPANDED_BYTES = 64 * 1024 * 1024
 HUGE_BYTES = 3 * 1024 * 1024
