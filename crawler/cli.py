@@ -34,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsmill: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # output piped into `head` and the like: not an error worth a traceback
+        sys.stderr.close()
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(ingest)
     ingest.add_argument("--source", help="source name recorded for these documents (default: local)")
     ingest.add_argument("--follow-symlinks", action="store_true", help="follow symbolic links found inside folders")
+    _add_setting_overrides(ingest)
     _add_verbosity(ingest)
     ingest.set_defaults(handler=cmd_ingest)
 
@@ -68,10 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("names", nargs="+", metavar="NAME", help="a [sources.NAME] table of the sources file")
     crawl.add_argument("--sources", default=str(SOURCES_FILE), help="sources file (default: config/sources.toml)")
     _add_db(crawl)
-    crawl.add_argument(
-        "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
-        help="override a Scrapy or NEWSMILL_ setting for this run, e.g. -s DOWNLOAD_DELAY=5 (repeatable)",
-    )
+    _add_setting_overrides(crawl)
     _add_verbosity(crawl)
     crawl.set_defaults(handler=cmd_crawl)
 
@@ -103,6 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=DEFAULT_DB, help=f"archive file (default {DEFAULT_DB})")
+
+
+def _add_setting_overrides(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="override a Scrapy or NEWSMILL_ setting for this run, e.g. -s NEWSMILL_WORKERS=4 (repeatable)",
+    )
 
 
 def _add_verbosity(parser: argparse.ArgumentParser) -> None:
@@ -145,7 +154,7 @@ def cmd_ingest(args) -> int:
     check_archive(args.db)
     stats = run_crawl(
         "files",
-        project_settings(crawl_settings(args)),
+        project_settings(crawl_settings(args, _setting_overrides(args.set))),
         path=[os.fspath(p) for p in args.paths],
         source=args.source,
         follow_symlinks=args.follow_symlinks,
@@ -201,13 +210,15 @@ def _setting_overrides(pairs: list[str]) -> dict:
 
 
 def cmd_explain(args) -> int:
+    from crawler.runner import project_settings
     from pipelines.explain import describe, explain_file
 
     if args.path.startswith(("http://", "https://")):
         raise CommandError("explain takes a local file; save the page first, or crawl it and browse the archive")
     db = args.db if Path(args.db).exists() else None
     try:
-        explanation = explain_file(args.path, db_path=db, source=args.source)
+        min_words = project_settings().getint("NEWSMILL_MIN_WORDS")
+        explanation = explain_file(args.path, db_path=db, source=args.source, min_words=min_words)
     except sqlite3.Error as exc:
         raise CommandError(f"cannot read archive {args.db}: {exc}") from exc
     print("\n".join(describe(explanation, full_text=args.text)))

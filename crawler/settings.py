@@ -4,9 +4,16 @@ NEWSMILL_DB               archive file (default data/newsmill.db)
 NEWSMILL_SOURCE           source name given to documents that have none (default "local")
 NEWSMILL_BATCH_SIZE       documents per write transaction (default 200)
 NEWSMILL_BATCH_SECONDS    longest a document waits in the write buffer (default 2.0)
-NEWSMILL_MIN_WORDS        shorter bodies are rejected as "too_short" (default 25)
+NEWSMILL_MIN_WORDS        shorter bodies are rejected as "too_short" (default 15: briefs count)
 NEWSMILL_MAX_FILE_BYTES   larger files are refused by stat, before any read (default 10 MiB)
 NEWSMILL_PROGRESS         show a progress bar on stderr (the CLI turns it on for terminals)
+NEWSMILL_WORKERS          extraction worker processes (default -1: one per CPU for crawls and
+                          for ingests of at least NEWSMILL_POOL_MIN_DOCUMENTS files; 0: inline)
+NEWSMILL_POOL_MIN_DOCUMENTS  smaller ingests extract inline: starting workers costs ~2 s
+NEWSMILL_EXTRACT_TIMEOUT  seconds one document may spend in extraction (default 30)
+NEWSMILL_WORKER_MEMORY_MB address-space cap of each extraction worker (default 2048)
+NEWSMILL_WORKER_MAX_TASKS documents before a worker is recycled (default 1000)
+NEWSMILL_MAX_IN_FLIGHT    documents a files spider lets wait for extraction (default 64)
 """
 
 BOT_NAME = "newsmill"
@@ -30,9 +37,18 @@ NEWSMILL_DB = "data/newsmill.db"
 NEWSMILL_SOURCE = "local"
 NEWSMILL_BATCH_SIZE = 200
 NEWSMILL_BATCH_SECONDS = 2.0
-NEWSMILL_MIN_WORDS = 25
+NEWSMILL_MIN_WORDS = 15
 NEWSMILL_MAX_FILE_BYTES = 10 * 1024 * 1024
 NEWSMILL_PROGRESS = False
+NEWSMILL_WORKERS = -1
+NEWSMILL_POOL_MIN_DOCUMENTS = 200
+NEWSMILL_EXTRACT_TIMEOUT = 30.0
+NEWSMILL_WORKER_MEMORY_MB = 2048
+NEWSMILL_WORKER_MAX_TASKS = 1000
+NEWSMILL_MAX_IN_FLIGHT = 64
+
+# The extract stage awaits worker processes through asyncio.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # Politeness for live crawls; local files never touch the network.
 # Our crawl settings:
@@ -72,6 +88,8 @@ DOWNLOADER_MIDDLEWARES = {
     # sees a 3xx before RedirectMiddleware (600) acts on it
     "crawler.middlewares.guard.RedirectGuardMiddleware": 650,
 }
+# Both open a control port into the running process; a scheduled archiver needs neither.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -26,7 +26,6 @@ from storage.clock import utc_now
 from storage.records import Decision
 
 DEFAULT_SOURCE = "local"
-DEFAULT_MIN_WORDS = 25
 
 
 @dataclass
@@ -39,7 +38,7 @@ class Explanation:
 
 
 def explain_file(path: str, *, db_path: str | None, source: str | None = None,
-                 min_words: int = DEFAULT_MIN_WORDS) -> Explanation:
+                 min_words: int) -> Explanation:
     source = source or DEFAULT_SOURCE
     found = next(iter(discover([path], max_bytes=MAX_FILE_BYTES)), None)
     if found is None or isinstance(found, Refused):
@@ -52,7 +51,7 @@ def explain_file(path: str, *, db_path: str | None, source: str | None = None,
     return explain_document(document, db_path=db_path, min_words=min_words)
 
 
-def explain_document(document: RawDocument, *, db_path: str | None, min_words: int = DEFAULT_MIN_WORDS) -> Explanation:
+def explain_document(document: RawDocument, *, db_path: str | None, min_words: int) -> Explanation:
     explanation = Explanation(document)
     archive = Archive.open(db_path) if db_path and Path(db_path).exists() else None
     try:

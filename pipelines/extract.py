@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from crawler.items import HTML, TEXT, RawDocument
@@ -10,39 +11,83 @@ from pipelines.extractors.html import extract_html
 from pipelines.extractors.textdump import clean_text_dump, countable_lines
 from pipelines.learned_chrome import LearnedChrome, chrome_scope, drop_learned, short_line_keys
 from pipelines.rejects import ExtractionFailed, Rejected
+from pipelines.workers import DEFAULT_MAX_TASKS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ExtractionPool, available_cpus
 from storage.db import open_database
 
 logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline:
-    def __init__(self, stats, db_path: str | None, default_source: str | None = None):
+    def __init__(self, stats, db_path: str | None, default_source: str | None = None, pool_settings: dict | None = None):
         self.stats = stats
         self.db_path = db_path
         self.default_source = default_source
+        self.pool_settings = pool_settings or {"workers": 0}
         self.db = None
         self.learned = LearnedChrome(None)
+        self.pool: ExtractionPool | None = None
+        self.pool_decided = False
+        # documents leave this stage in the order they entered it, so which copy of a story
+        # is the "original" does not depend on which worker finished first
+        self._previous_done: asyncio.Future | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(crawler.stats, settings.get("NEWSMILL_DB"), settings.get("NEWSMILL_SOURCE"))
+        pool_settings = {
+            "workers": settings.getint("NEWSMILL_WORKERS", -1),
+            "min_documents": settings.getint("NEWSMILL_POOL_MIN_DOCUMENTS", 200),
+            "timeout": settings.getfloat("NEWSMILL_EXTRACT_TIMEOUT", DEFAULT_TIMEOUT),
+            "memory_mb": settings.getint("NEWSMILL_WORKER_MEMORY_MB", DEFAULT_MEMORY_MB),
+            "max_tasks": settings.getint("NEWSMILL_WORKER_MAX_TASKS", DEFAULT_MAX_TASKS),
+        }
+        return cls(crawler.stats, settings.get("NEWSMILL_DB"), settings.get("NEWSMILL_SOURCE"), pool_settings)
 
     def open_spider(self):
         # a reader of its own: learned chrome is read once per scope, never written here
         if self.db_path:
             self.db = open_database(self.db_path)
             self.learned = LearnedChrome(self.db)
+        self.pool_decided = False
 
     def close_spider(self):
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
         if self.db is not None:
             self.db.close()
             self.db = None
 
-    def process_item(self, item: RawDocument) -> RawDocument:
+    def _start_pool_if_worth_it(self) -> None:
+        """Decided at the first document, when a files spider has counted its documents."""
+        self.pool_decided = True
+        settings = dict(self.pool_settings)
+        workers, min_documents = settings.pop("workers"), settings.pop("min_documents")
+        if workers < 0:
+            expected = self.stats.get_value("newsmill/documents_expected")
+            workers = available_cpus() if expected is None or expected >= min_documents else 0
+        if workers > 0:
+            self.pool = ExtractionPool(workers, **settings)
+            self.stats.set_value("newsmill/extraction_workers", workers)
+
+    async def process_item(self, item: RawDocument) -> RawDocument:
         self.stats.inc_value("newsmill/seen")
         item.chrome_scope = chrome_scope(item.source, item.url, item.path, self.default_source)
-        return extract_document(item, self.learned.lines_for(item.chrome_scope))
+        learned = self.learned.lines_for(item.chrome_scope)
+        if not self.pool_decided:
+            self._start_pool_if_worth_it()
+        if self.pool is None or item.skip_code:
+            return extract_document(item, learned)
+        previous, done = self._previous_done, asyncio.get_running_loop().create_future()
+        self._previous_done = done
+        future = self.pool.submit(item, learned)
+        try:
+            await asyncio.wait([asyncio.wrap_future(future)])
+            if previous is not None:
+                await previous
+            return self.pool.outcome(future, item)
+        finally:
+            done.set_result(None)
 
 
 def extract_document(item: RawDocument, learned: frozenset[str] = frozenset()) -> RawDocument:
@@ -55,6 +100,8 @@ def extract_document(item: RawDocument, learned: frozenset[str] = frozenset()) -
         raise Rejected(exc.code, exc.reason) from exc
     try:
         item.extracted = _extract(item, text, learned)
+    except MemoryError as exc:
+        raise Rejected("too_much_memory", "extraction ran out of its memory cap") from exc
     except Exception as exc:  # an extractor bug must cost one document, not the run
         logger.debug("extractor failed on %s", item.place, exc_info=True)
         raise ExtractionFailed(f"extractor failed: {type(exc).__name__}: {exc}") from exc

@@ -6,7 +6,8 @@
           └── ExtractionFailed  the extractor itself raised: also counted as an error
 
 Codes in use: unreadable, not_a_file, unsupported_type, empty, too_large, corrupt,
-symlink, binary, undecodable, not_article, too_short, extract_error, and for crawls the
+symlink, binary, undecodable, not_article, too_short, extract_error, timeout,
+worker_died, too_much_memory, and for crawls the
 HTTP-level codes their middlewares record.
 """
 
@@ -29,6 +30,7 @@ class Rejected(DropItem):
 
 class ExtractionFailed(Rejected):
     level = logging.ERROR
+    CODE = "extract_error"
 
     def __init__(self, reason: str):
-        super().__init__("extract_error", reason)
+        super().__init__(self.CODE, reason)

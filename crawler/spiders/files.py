@@ -7,6 +7,7 @@ fetched by a news spider.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections import defaultdict
 from collections.abc import Iterable
@@ -43,6 +44,7 @@ class FilesSpider(scrapy.Spider):
         settings = self.crawler.settings
         source = self.source_name or settings.get("NEWSMILL_SOURCE")
         max_bytes = settings.getint("NEWSMILL_MAX_FILE_BYTES")
+        max_in_flight = settings.getint("NEWSMILL_MAX_IN_FLIGHT")
         entries = list(discover(self.paths, max_bytes=max_bytes, follow_symlinks=self.follow_symlinks))
         self.crawler.stats.set_value("newsmill/documents_expected", len(entries))
         repeats = self.learn_batch_repeats(entries)
@@ -57,6 +59,17 @@ class FilesSpider(scrapy.Spider):
             if entry.kind == TEXT:
                 document.batch_repeats = repeats.get(os.path.dirname(entry.path), frozenset())
             yield document
+            await self._wait_for_room(max_in_flight)
+        # Scrapy notices a finished spider on its 5 s heartbeat when the last items complete
+        # asynchronously; ending start() only after them lets the run close at once.
+        await self._wait_for_room(1)
+
+    async def _wait_for_room(self, limit: int) -> None:
+        """Start items are handed to the pipelines without waiting; with extraction in worker
+        processes, reading ahead of them would hold every file of a big folder in memory."""
+        slot = getattr(getattr(self.crawler.engine, "scraper", None), "slot", None)
+        while slot is not None and slot.itemproc_size >= limit:
+            await asyncio.sleep(0.005)
 
     @staticmethod
     def learn_batch_repeats(entries: list[Found | Refused]) -> dict[str, frozenset[str]]:
