@@ -22,7 +22,7 @@ from trafilatura.utils import load_html
 from pipelines.extractors.html_fallback import prose_chars, readability_paragraphs
 from pipelines.extractors.html_jsonld import parse_jsonld
 from pipelines.extractors.html_language import detect_language
-from pipelines.extractors.html_postfilter import filter_paragraphs
+from pipelines.extractors.html_postfilter import filter_paragraphs, link_key
 from pipelines.extractors.metadata import extract_metadata
 from pipelines.extractors.result import Extracted
 
@@ -33,6 +33,9 @@ SECOND_OPINION_BELOW = 0.6
 # ... and take its body only when it is this much longer and repeats trafilatura's text.
 SECOND_OPINION_LONGER = 1.3
 SECOND_OPINION_AGREES = 0.8
+# Below this many characters trafilatura's text is a stub (a notice, a caption), not an
+# article readability should have to agree with.
+STUB_CHARS = 300
 # A JSON-LD body shorter than this is a teaser, not the article.
 JSONLD_MIN_CHARS = 600
 # ... and it replaces trafilatura's body only when that holds less than this share of it.
@@ -84,7 +87,7 @@ def _second_opinion(tree, url: str | None, paragraphs: list[str]) -> list[str] |
     other = readability_paragraphs(tree, url)
     if _length(other) < SECOND_OPINION_LONGER * have:
         return None
-    if paragraphs and _contains("\n".join(other), "\n".join(paragraphs)) < SECOND_OPINION_AGREES:
+    if have >= STUB_CHARS and _contains("\n".join(other), "\n".join(paragraphs)) < SECOND_OPINION_AGREES:
         return None
     return other
 
@@ -112,7 +115,8 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
         document = trafilatura.bare_extraction(
             tree,
             url=url,
-            with_metadata=True,
+            # our own metadata readers are cheaper and try JSON-LD first
+            with_metadata=False,
             # reader comments are not part of the article
             include_comments=False,
             favor_precision=True,
@@ -130,8 +134,9 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
     if from_jsonld:
         paragraphs, method = from_jsonld, "json-ld"
 
-    meta = extract_metadata(tree, url, jsonld, document)
-    paragraphs, removed = filter_paragraphs(paragraphs, meta.title, _chrome())
+    link_texts = {link_key(anchor.text_content()) for anchor in tree.iter("a")}
+    meta = extract_metadata(tree, url, jsonld)
+    paragraphs, removed = filter_paragraphs(paragraphs, meta.title, _chrome(), link_texts)
     if not paragraphs:
         return None
     return Extracted(

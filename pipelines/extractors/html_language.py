@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 
 # Below this many characters a character-n-gram detector guesses too often.
 MIN_DETECT_CHARS = 200
-_SAMPLE_CHARS = 3000
+_SAMPLE_CHARS = 1200
 
 try:
     import py3langid

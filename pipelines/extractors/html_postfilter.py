@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Callable
 
+from pipelines.extractors.dateline import parse_dateline
 from pipelines.extractors.result import Removal
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,16 @@ _TAIL = re.compile(
 )
 _TAIL_LINES = 3
 _TAIL_MAX_WORDS = 45
+# Lines at the edges of the body that are wholly the text of a link on the page are teasers
+# for other stories ("- 15 Amazing Images of Stars"); inside the body such a line is rarer
+# and more likely a real subheading, so only the edges are checked.
+_EDGE_HEAD = 3
+_EDGE_TAIL = 5
+# One- and two-word links are emails, URLs, "Staff Reports": content as often as not.
+_LINK_MIN_WORDS = 3
+_HEAD_LINES = 3
+_BYLINE = re.compile(r"^(?:by|por|von|par|от|автор:?)\s+\S+", re.IGNORECASE)
+_BYLINE_MAX_WORDS = 8
 _CONTACT_ONLY = re.compile(r"^\W*(?:\S+@\S+\.\w+|(?:https?://)?(?:www\.)?twitter\.com/\w+|@\w+)\W*$", re.IGNORECASE)
 
 
@@ -51,11 +62,26 @@ def _is_title_echo(line: str, title_tokens: list[str]) -> bool:
     return len(tokens) >= 4 and (joined in title or (title in joined and len(tokens) <= len(title_tokens) + 6))
 
 
+def link_key(text: str) -> str:
+    """How a link's text and a paragraph are compared: word tokens, casefolded."""
+    return " ".join(_tokens(text))
+
+
+def _head_rule(line: str) -> str | None:
+    if _BYLINE.match(line) and len(line.split()) <= _BYLINE_MAX_WORDS:
+        return "byline"
+    if parse_dateline(line):
+        return "dateline"
+    return None
+
+
 def filter_paragraphs(
     paragraphs: list[str],
     title: str | None = None,
     match: Callable[[str], str | None] | None = None,
+    link_texts: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[str], list[Removal]]:
+    """`link_texts` holds `link_key` of every <a> on the page."""
     kept: list[str] = []
     removed: list[Removal] = []
     title_tokens = _tokens(title or "")
@@ -66,10 +92,21 @@ def filter_paragraphs(
         removed.append(Removal(paragraphs[start], "title-echo"))
         start += 1
 
-    for line in paragraphs[start:]:
+    count = len(paragraphs)
+    for index in range(start, count):
+        line = paragraphs[index]
         rule = match(line) if match else None
         if rule:
             removed.append(Removal(line, f"phrase:{rule}"))
+            continue
+        if index < _HEAD_LINES:
+            rule = _head_rule(line)
+            if rule:
+                removed.append(Removal(line, rule))
+                continue
+        at_edge = index < _EDGE_HEAD or index >= count - _EDGE_TAIL
+        if at_edge and link_texts and len(line.split()) >= _LINK_MIN_WORDS and link_key(line) in link_texts:
+            removed.append(Removal(line, "link-teaser"))
             continue
         if _LINK_LINE.match(line) and len(_tokens(line)) <= _LINK_LINE_MAX_WORDS:
             removed.append(Removal(line, "link-line"))

@@ -109,7 +109,6 @@ def clean_title(title: str | None, site: str | None, host: str | None) -> str | 
     if len(parts) >= 2:
         if _is_site_name(parts[-1], site, host):
             title = title[: title.rfind(parts[-1])].rstrip()
-            title = _TITLE_SEPARATORS.sub(lambda m: m.group(0), title)
             title = re.sub(r"\s+(?:\||-|–|—|::|•|·)$", "", title).strip()
         elif _is_site_name(parts[0], site, host):
             title = title[len(parts[0]) :].lstrip()
@@ -205,26 +204,43 @@ def canonical(tree: HtmlElement, metas: dict[str, list[str]], url: str | None) -
     return url
 
 
-def extract_metadata(
-    tree: HtmlElement,
-    url: str | None,
-    jsonld: JsonLdArticle | None,
-    fallback: object | None = None,
-) -> Metadata:
-    """`fallback` is trafilatura's Document (title, author, date, sitename, categories, tags)."""
+def _trafilatura_author(tree: HtmlElement) -> str | None:
+    """trafilatura's byline search over the page, for pages without author metadata."""
+    try:
+        from trafilatura.metadata import extract_author
+
+        return extract_author(tree)
+    except Exception as error:
+        logger.debug("byline search failed: %s", error)
+        return None
+
+
+def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
+    """htmldate's search of the page text; last resort because it is the slowest source.
+    It may prune the tree, so it runs after every other reader is done with it."""
+    try:
+        from htmldate import find_date
+
+        return find_date(tree, url=url, original_date=True, extensive_search=True, max_date=datetime.now(UTC).strftime("%Y-%m-%d"))
+    except Exception as error:
+        logger.debug("htmldate failed: %s", error)
+        return None
+
+
+def extract_metadata(tree: HtmlElement, url: str | None, jsonld: JsonLdArticle | None) -> Metadata:
+    """Everything but the body; call it after the body extractors, as the date search may prune `tree`."""
     metas = meta_values(tree)
     jl = jsonld or JsonLdArticle()
     page_url = canonical(tree, metas, url)
     host = hostname(page_url) or hostname(url)
 
-    site = _first(*metas.get("og:site_name", []), jl.publisher, *metas.get("application-name", []), getattr(fallback, "sitename", None)) or host
+    site = _first(*metas.get("og:site_name", []), jl.publisher, *metas.get("application-name", [])) or host
 
     title_node = tree.find(".//title")
     raw_title = _first(
         jl.headline,
         *metas.get("og:title", []),
         *metas.get("twitter:title", []),
-        getattr(fallback, "title", None),
         title_node.text_content() if title_node is not None else None,
     )
     title = clean_title(raw_title, site, host)
@@ -232,11 +248,11 @@ def extract_metadata(
     author = clean_author(
         "; ".join(jl.authors)
         or _first(*metas.get("author", []), *metas.get("article:author", []), *metas.get("parsely-author", []), *metas.get("sailthru.author", []))
-        or getattr(fallback, "author", None),
+        or None,
         site,
     )
-    if author and author.startswith("http"):
-        author = clean_author(getattr(fallback, "author", None), site)
+    if not author:
+        author = clean_author(_trafilatura_author(tree), site)
 
     published, origin = None, None
     for candidate, source in (
@@ -252,17 +268,15 @@ def extract_metadata(
         published = date_from_url(url) or date_from_url(page_url)
         origin = "url" if published else None
     if not published:
-        published = parse_date(getattr(fallback, "date", None))
+        published = parse_date(_htmldate(tree, page_url or url))
         origin = "htmldate" if published else None
 
-    categories = list(getattr(fallback, "categories", None) or [])
-    section = _first(jl.section, *metas.get("article:section", []), *metas.get("section", []), *categories)
+    section = _first(jl.section, *metas.get("article:section", []), *metas.get("section", []), *metas.get("parsely-section", []))
 
     tags: list[str] = []
     sources = metas.get("article:tag", []) + jl.keywords
     if not sources:
         sources = [part for value in metas.get("news_keywords", []) + metas.get("keywords", []) for part in value.split(",")]
-    sources += list(getattr(fallback, "tags", None) or [])
     for tag in sources:
         tag = " ".join(tag.split()).strip(" ,;")
         if tag and len(tag) <= 60 and tag.casefold() not in {t.casefold() for t in tags}:
