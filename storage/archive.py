@@ -102,7 +102,7 @@ class Archive:
             ).fetchone()
             if row:
                 article_id, known_hash = row
-                if known_hash == record.content_hash:
+                if record.content_hash in (known_hash, self._hash_last_seen_at(article_id, record)):
                     return self._sight(article_id, DUPLICATE, record, run_id, now, similarity=1.0)
                 similarity = self.near_duplicates.similarity_to(fingerprint, article_id)
                 self._replace_text(article_id, record, run_id, now)
@@ -117,7 +117,10 @@ class Archive:
         threshold = record.near_duplicate_threshold or self.near_duplicate_threshold
         match = self.near_duplicates.find(fingerprint, threshold)
         if match:
-            return self._sight(match.article_id, NEAR_DUPLICATE, record, run_id, now, similarity=round(match.similarity, 4))
+            decision = self._sight(match.article_id, NEAR_DUPLICATE, record, run_id, now, similarity=round(match.similarity, 4))
+            if not decision.already_seen_here:
+                self.near_duplicates.add_copy(match.article_id, decision.sighting_id, fingerprint)
+            return decision
         article_id = self._insert_article(record, now)
         self.near_duplicates.add(article_id, fingerprint)
         return self._sight(article_id, NEW, record, run_id, now)
@@ -165,6 +168,14 @@ class Archive:
             [record.title, record.text, record.content_hash, len(record.text.split()), article_id],
         )
 
+    def _hash_last_seen_at(self, article_id: int, record: ArticleRecord) -> str | None:
+        row = self.db.execute(
+            "SELECT content_hash FROM sightings WHERE article_id = ? AND ifnull(url, '') = ifnull(?, '') "
+            "AND ifnull(path, '') = ifnull(?, '')",
+            [article_id, record.fetched_url or record.url, record.path],
+        ).fetchone()
+        return row[0] if row else None
+
     def _sight(
         self,
         article_id: int,
@@ -184,17 +195,17 @@ class Archive:
         if existing:
             sighting_id = existing[0]
             self.db.execute(
-                "UPDATE sightings SET last_seen_at = ?, run_id = ? WHERE id = ?",
-                [now, run_id, sighting_id],
+                "UPDATE sightings SET last_seen_at = ?, run_id = ?, content_hash = ? WHERE id = ?",
+                [now, run_id, record.content_hash, sighting_id],
             )
             best_fields.merge_from_copy(self.db, article_id, record, sighting_id)
             # A re-ingested place is not news, whatever the text-level relation was.
             relation = relation if relation == NEW_VERSION else DUPLICATE
             return Decision(article_id, relation, already_seen_here=True, similarity=similarity, sighting_id=sighting_id)
         cursor = self.db.execute(
-            "INSERT INTO sightings (article_id, url, path, source, relation, similarity, seen_at, last_seen_at, run_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [article_id, place_url, record.path, record.source, relation, similarity, now, now, run_id],
+            "INSERT INTO sightings (article_id, url, path, source, relation, similarity, seen_at, last_seen_at, "
+            "run_id, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [article_id, place_url, record.path, record.source, relation, similarity, now, now, run_id, record.content_hash],
         )
         sighting_id = cursor.lastrowid
         if relation == NEW:

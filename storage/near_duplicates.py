@@ -5,8 +5,10 @@ WITHOUT ROWID table whose primary key is the lookup index, and `article_minhash`
 BLOB per article). Nothing of the archive is held in memory, so a new article is compared with
 everything any process ever stored, and memory does not grow with the archive.
 
-A lookup is: band keys -> articles sharing at least one band -> signature estimate as a cheap
-filter -> exact Jaccard of word shingles against the article's stored text, which alone decides.
+A lookup is: band keys -> articles sharing at least one band -> signature estimates as a cheap
+filter -> exact Jaccard of word shingles against the article's stored text, which decides; when
+that falls short, the estimate against an edited copy already merged into the article (its
+signature in `copy_minhash`, its bands in `article_bands`) may still reach the threshold.
 Ties go to the oldest article, so the same archive and the same text always give the same answer.
 """
 
@@ -72,41 +74,59 @@ class NearDuplicateIndex:
                 )
         self._layout_checked = True
 
-    def find(self, fingerprint: BodyFingerprint, threshold: float, exclude: int | None = None) -> NearMatch | None:
-        """The stored article most similar to `fingerprint`, if its Jaccard reaches `threshold`."""
+    def find(self, fingerprint: BodyFingerprint, threshold: float) -> NearMatch | None:
+        """The stored article most similar to `fingerprint`, if the similarity reaches `threshold`:
+        exact Jaccard with the article's text, or else the estimate against one of its merged copies."""
         if not fingerprint.indexable:
             return None
         keys = fingerprint.band_keys
-        candidates = [
-            article_id
-            for article_id, _hits in self.db.execute(
-                f"SELECT article_id, count(*) AS hits FROM article_bands "
-                f"WHERE band_key IN ({','.join('?' * len(keys))}) "
-                f"GROUP BY article_id ORDER BY hits DESC, article_id LIMIT {MAX_CANDIDATES}",
-                keys,
-            )
-            if article_id != exclude
-        ]
-        if not candidates:
-            return None
-        estimates = []
-        for article_id, blob in self.db.execute(
-            f"SELECT article_id, signature FROM article_minhash WHERE article_id IN ({','.join('?' * len(candidates))})",
-            candidates,
+        hits: dict[int, int] = {}
+        for (article_id,) in self.db.execute(
+            f"SELECT article_id FROM article_bands WHERE band_key IN ({','.join('?' * len(keys))})", keys
         ):
-            estimate = minhash.estimated_jaccard(fingerprint.signature, minhash.signature_from_blob(blob))
-            if estimate >= threshold - ESTIMATE_MARGIN:
-                estimates.append((-estimate, article_id))
+            hits[article_id] = hits.get(article_id, 0) + 1
+        if not hits:
+            return None
+        candidates = sorted(hits, key=lambda article_id: (-hits[article_id], article_id))[:MAX_CANDIDATES]
+        estimates = self._estimates(fingerprint, candidates)
+        shortlist = sorted(
+            (article_id for article_id, (text_estimate, copy_estimate) in estimates.items()
+             if max(text_estimate, copy_estimate) >= threshold - ESTIMATE_MARGIN),
+            key=lambda article_id: (-max(estimates[article_id]), article_id),
+        )[:MAX_VERIFIED]
         best: NearMatch | None = None
-        for _negative_estimate, article_id in sorted(estimates)[:MAX_VERIFIED]:
+        for article_id in shortlist:
             similarity = self._exact_similarity(fingerprint, article_id)
+            if similarity < threshold:
+                # the article's text is one copy; an edited copy already merged may be closer
+                similarity = estimates[article_id][1]
             if similarity < threshold:
                 continue
             if best is None or (similarity, -article_id) > (best.similarity, -best.article_id):
                 best = NearMatch(article_id, similarity)
         if best is not None:
-            logger.debug("near duplicate of article %s (Jaccard %.3f)", best.article_id, best.similarity)
+            logger.debug("near duplicate of article %s (similarity %.3f)", best.article_id, best.similarity)
         return best
+
+    def _estimates(self, fingerprint: BodyFingerprint, candidates: list[int]) -> dict[int, tuple[float, float]]:
+        """Per candidate: estimated Jaccard with its text, and the best with one of its copies."""
+        marks = ",".join("?" * len(candidates))
+        text_estimates = {
+            article_id: minhash.estimated_jaccard(fingerprint.signature, minhash.signature_from_blob(blob))
+            for article_id, blob in self.db.execute(
+                f"SELECT article_id, signature FROM article_minhash WHERE article_id IN ({marks})", candidates
+            )
+        }
+        copy_estimates: dict[int, float] = {}
+        for article_id, blob in self.db.execute(
+            f"SELECT article_id, signature FROM copy_minhash WHERE article_id IN ({marks})", candidates
+        ):
+            estimate = minhash.estimated_jaccard(fingerprint.signature, minhash.signature_from_blob(blob))
+            copy_estimates[article_id] = max(estimate, copy_estimates.get(article_id, 0.0))
+        return {
+            article_id: (text_estimates.get(article_id, 0.0), copy_estimates.get(article_id, 0.0))
+            for article_id in candidates
+        }
 
     def similarity_to(self, fingerprint: BodyFingerprint, article_id: int) -> float:
         return self._exact_similarity(fingerprint, article_id)
@@ -120,6 +140,19 @@ class NearDuplicateIndex:
             "INSERT INTO article_minhash (article_id, signature) VALUES (?, ?) "
             "ON CONFLICT(article_id) DO UPDATE SET signature = excluded.signature",
             [article_id, fingerprint.signature_blob],
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)",
+            [(key, article_id) for key in fingerprint.band_keys],
+        )
+
+    def add_copy(self, article_id: int, sighting_id: int, fingerprint: BodyFingerprint) -> None:
+        """An edited copy merged into the article: its bands lead later copies to the article too."""
+        if not fingerprint.indexable:
+            return
+        self.db.execute(
+            "INSERT OR IGNORE INTO copy_minhash (sighting_id, article_id, signature) VALUES (?, ?, ?)",
+            [sighting_id, article_id, fingerprint.signature_blob],
         )
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)",

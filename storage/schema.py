@@ -195,3 +195,27 @@ def m004_near_duplicate_index(db: Database) -> None:
     from storage.near_duplicates import index_existing_articles
 
     index_existing_articles(db)
+
+
+@migrations()
+def m005_sighting_content_hash(db: Database) -> None:
+    # What each place showed last. An article can take its canonical URL from a copy whose
+    # text differs from the article's; seeing that copy again unchanged is not a new version.
+    db.execute("ALTER TABLE sightings ADD COLUMN content_hash TEXT")
+
+
+@migrations()
+def m006_copy_signatures(db: Database) -> None:
+    # Signatures of the edited copies merged into an article. A copy is compared with the
+    # article's text and with these, so a story edited step by step (full text, then a
+    # truncated copy, then a corrected one) stays one article whichever copy came first.
+    db.execute(
+        """
+        CREATE TABLE copy_minhash (
+            sighting_id INTEGER PRIMARY KEY REFERENCES sightings(id),
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            signature BLOB NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX copy_minhash_article ON copy_minhash(article_id)")
