@@ -76,6 +76,11 @@ revisit    = "{revisit}"
 feeds      = ["{base}/feed.xml"]
 allow      = ["/20[0-9]{{2}}/"]
 max_pages  = 5
+
+[sources.ledger-business]
+feeds      = ["{base}/atom.xml"]
+allow      = ["^[^?]*/business/20[0-9]{{2}}/"]
+schedule   = "*/15 * * * *"
 """
 
 
@@ -88,7 +93,7 @@ def crawl(site: FakeSite, tmp: Path, db: Path, *names: str, revisit: str = "neve
     started = time.monotonic()
     result = subprocess.run(
         argv, cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "NEWSMILL_TEST_SOURCES": str(sources)},
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     return Run(result, site.fetched(), list(site.hits), time.monotonic() - started)
 
@@ -235,6 +240,23 @@ def test_scrapy_crawl_news_works_like_any_scrapy_project(site, workdir):
     assert query(db, "SELECT kind, status FROM runs") == [("crawl", "finished")]
 
 
+def test_several_sources_share_one_run_with_a_runs_row_each(site, workdir):
+    db = workdir / "two.db"
+    run = crawl(site, workdir, db, "ledger-feed", "ledger-business")
+    assert run.result.returncode == 0, run.result.stderr[-3000:]
+    assert "source ledger-feed" in run.result.stdout and "source ledger-business" in run.result.stdout
+    by_source = {}
+    for url, source in query(db, "SELECT url, source FROM articles"):
+        by_source.setdefault(source, set()).add(url.removeprefix(site.base))
+    assert by_source == {
+        "ledger-feed": {pages.LIBRARY.path, pages.RIVER.path, pages.FERRY.path},
+        "ledger-business": {pages.BAKERY.path, pages.CRANES.path},
+    }
+    runs = query(db, "SELECT args, status FROM runs ORDER BY id")
+    assert sorted(json.loads(args)["source_name"] for args, _ in runs) == ["ledger-business", "ledger-feed"]
+    assert {status for _, status in runs} == {"finished"}
+
+
 def test_unknown_source_is_one_line(site, workdir):
     sources = workdir / "sources-errors.toml"
     sources.write_text(sources_toml(site), encoding="utf-8")
@@ -243,7 +265,7 @@ def test_unknown_source_is_one_line(site, workdir):
         cwd=ROOT, capture_output=True, text=True, timeout=30,
     )
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"newsmill: {sources}: no source named nosuch (defined: ledger, ledger-feed)"]
+    assert result.stderr.strip().splitlines() == [f"newsmill: {sources}: no source named nosuch (defined: ledger, ledger-business, ledger-feed)"]
 
 
 def test_invalid_sources_file_is_one_line(workdir):
