@@ -63,8 +63,16 @@ def test_sitemap_index_news_sitemap_gzip_and_robots():
         <news:news><news:title>A</news:title></news:news></url></urlset>"""
     assert sitemap_links(news, 1 << 20).pages == ["https://n.test/2026/a.html"]
     assert sitemap_links(gzip.compress(news), 1 << 20).pages == ["https://n.test/2026/a.html"]
-    with pytest.raises(ValueError):  # a gzipped sitemap past the cap is not expanded
+    with pytest.raises(NotAFeed) as caught:  # a gzipped sitemap past the cap is not expanded
         sitemap_links(gzip.compress(b" " * 5000 + news), 1000)
+    assert caught.value.code == "too_large"
+
+
+@pytest.mark.parametrize("body", [b"", b"not xml at all", b"\x1f\x8bgarbage", b"<html><body>x</body></html>"])
+def test_unreadable_sitemaps_are_refused_with_a_code(body):
+    with pytest.raises(NotAFeed) as caught:
+        sitemap_links(body, 1 << 20)
+    assert caught.value.code == "not_a_sitemap"
     robots = b"User-agent: *\nDisallow: /x/\nSitemap: /sitemap.xml\nsitemap: https://n.test/news.xml\n"
     assert robots_sitemaps(robots, "https://n.test/robots.txt") == ["https://n.test/sitemap.xml", "https://n.test/news.xml"]
 

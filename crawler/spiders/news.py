@@ -124,7 +124,7 @@ class NewsSpider(scrapy.Spider):
         try:
             links = feed_links(response.body)
         except NotAFeed as exc:
-            yield self._skipped(response.url, "not_a_feed", f"feed unreadable: {exc}")
+            yield self._skipped(response.url, exc.code, f"feed unreadable: {exc}")
             return
         self.crawler.stats.inc_value("newsmill/crawl/feed_links", len(links))
         # A feed lists articles by definition; deny rules and the site boundary still apply.
@@ -137,8 +137,8 @@ class NewsSpider(scrapy.Spider):
     def parse_sitemap(self, response):
         try:
             found = sitemap_links(response.body, self.max_size)
-        except (NotAFeed, ValueError) as exc:
-            yield self._skipped(response.url, "not_a_sitemap", f"sitemap unreadable: {exc}")
+        except NotAFeed as exc:
+            yield self._skipped(response.url, exc.code, f"sitemap unreadable: {exc}")
             return
         for url in found.sitemaps:
             if self._on_site(url) and (request := self._request(url, SITEMAP)):

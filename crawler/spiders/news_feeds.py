@@ -29,7 +29,11 @@ _ENTRY_LINKS = etree.XPath(
 
 
 class NotAFeed(ValueError):
-    pass
+    """A feed or sitemap that cannot be read; `code` is the reject code."""
+
+    def __init__(self, reason: str, code: str = "not_a_feed"):
+        super().__init__(reason)
+        self.code = code
 
 
 def feed_links(body: bytes) -> list[str]:
@@ -57,15 +61,24 @@ class SitemapLinks:
 def sitemap_links(body: bytes, max_size: int) -> SitemapLinks:
     if body[:2] == GZIP_MAGIC:
         # a .xml.gz served without Content-Encoding; capped like any decompression
-        body = gunzip(body, max_size=max_size)
-    sitemap = Sitemap(body)
+        try:
+            body = gunzip(body, max_size=max_size)
+        except ValueError as exc:  # Scrapy's cap exception is a ValueError
+            raise NotAFeed("sitemap larger than DOWNLOAD_MAXSIZE once decompressed", "too_large") from exc
+        except (OSError, EOFError) as exc:
+            raise NotAFeed(f"corrupt gzip: {exc}", "not_a_sitemap") from exc
     found = SitemapLinks()
-    if sitemap.type not in ("sitemapindex", "urlset"):
-        raise NotAFeed(f"root element <{sitemap.type}> is not a sitemap")
-    target = found.sitemaps if sitemap.type == "sitemapindex" else found.pages
-    for entry in sitemap:
-        if entry.get("loc"):
-            target.append(entry["loc"])
+    try:
+        sitemap = Sitemap(body)
+        if sitemap.type not in ("sitemapindex", "urlset"):
+            raise NotAFeed(f"root element <{sitemap.type}> is not a sitemap", "not_a_sitemap")
+        target = found.sitemaps if sitemap.type == "sitemapindex" else found.pages
+        for entry in sitemap:
+            if entry.get("loc"):
+                target.append(entry["loc"])
+    except (etree.LxmlError, StopIteration) as exc:
+        # StopIteration: lxml found no element at all
+        raise NotAFeed(f"unreadable XML: {exc or 'no element found'}", "not_a_sitemap") from exc
     return found
 
 
