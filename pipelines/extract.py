@@ -27,8 +27,6 @@ class ExtractPipeline:
         self.learned = LearnedChrome(None)
         self.pool: ExtractionPool | None = None
         self.pool_decided = False
-        # documents leave this stage in the order they entered it, so which copy of a story
-        # is the "original" does not depend on which worker finished first
         self._previous_done: asyncio.Future | None = None
 
     @classmethod
@@ -74,18 +72,31 @@ class ExtractPipeline:
         self.stats.inc_value("newsmill/seen")
         item.chrome_scope = chrome_scope(item.source, item.url, item.path, self.default_source)
         learned = self.learned.lines_for(item.chrome_scope)
+        # Text dumps clean in about a millisecond, less than a round trip to a worker:
+        # only HTML goes to the pool.
+        if item.kind != HTML or item.skip_code:
+            if self.pool is None:
+                return extract_document(item, learned)
+            return await self._in_order(None, lambda: extract_document(item, learned))
         if not self.pool_decided:
             self._start_pool_if_worth_it()
-        if self.pool is None or item.skip_code:
+        if self.pool is None:
             return extract_document(item, learned)
+        future = self.pool.submit(item, learned)
+        return await self._in_order(future, lambda: self.pool.outcome(future, item))
+
+    async def _in_order(self, pending, finish) -> RawDocument:
+        """Documents leave this stage in the order they entered it, so which copy of a story
+        is the "original" does not depend on which worker finished first. The place in line
+        is taken before the first await."""
         previous, done = self._previous_done, asyncio.get_running_loop().create_future()
         self._previous_done = done
-        future = self.pool.submit(item, learned)
         try:
-            await asyncio.wait([asyncio.wrap_future(future)])
+            if pending is not None:
+                await asyncio.wait([asyncio.wrap_future(pending)])
             if previous is not None:
                 await previous
-            return self.pool.outcome(future, item)
+            return finish()
         finally:
             done.set_result(None)
 

@@ -1,0 +1,106 @@
+"""Ingest throughput: `newsmill ingest` end to end against bare trafilatura, same files, one run.
+
+    python benchmarks/throughput.py [--pages 1000] [--dumps 5000] [--keep DIR]
+
+Prints pages/s of bare `trafilatura.bare_extraction(with_metadata=True)` on 1 and 2 processes,
+of the whole `newsmill ingest` command (process start, extraction, dedup, SQLite writes), the
+ratio to the bare two-process figure, and peak RSS of the ingest's main process and of its
+largest worker. Then the same for plain-text dumps (dumps/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._pages import write_unique_pages  # noqa: E402
+from benchmarks._rss import run_measured  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+DUMPS = REPO / "tests" / "fixtures" / "dumps"
+
+
+def _bare(path: str) -> bool:
+    import trafilatura
+
+    html = Path(path).read_text(encoding="utf-8")
+    return trafilatura.bare_extraction(html, with_metadata=True) is not None
+
+
+def bare_rate(paths: list[Path], processes: int) -> float:
+    started = time.perf_counter()
+    if processes == 1:
+        for path in paths:
+            _bare(str(path))
+    else:
+        with multiprocessing.get_context("spawn").Pool(processes) as pool:
+            pool.map(_bare, [str(path) for path in paths], chunksize=8)
+    return len(paths) / (time.perf_counter() - started)
+
+
+def ingest(folder: Path, db: Path, *settings: str):
+    command = [sys.executable, "-m", "crawler.cli", "ingest", str(folder), "--db", str(db), "-q"]
+    for setting in settings:
+        command += ["-s", setting]
+    result, seconds, main_kib, child_kib = run_measured(command, cwd=REPO)
+    if result.returncode != 0:
+        raise SystemExit(f"ingest failed: {result.stderr[-2000:]}")
+    return seconds, main_kib, child_kib, result.stdout
+
+
+def write_dump_variants(folder: Path, count: int) -> int:
+    """Unique text dumps from the labelled set: each copy gets its own numbered sentence per
+    paragraph, so every dump is a new story to the archive."""
+    originals = sorted(DUMPS.rglob("*.txt"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        source = originals[n % len(originals)]
+        lines = source.read_text(encoding="utf-8").split("\n\n")
+        marked = [f"{line} Report {n}-{i} was filed separately." if len(line) > 200 else line for i, line in enumerate(lines)]
+        target = folder / f"batch{n % 40:02d}" / f"{n:06d}.txt"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text("\n\n".join(marked), encoding="utf-8")
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=600)
+    parser.add_argument("--dumps", type=int, default=5000)
+    parser.add_argument("--keep", type=Path, help="keep the generated files and archives here")
+    args = parser.parse_args()
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="newsmill-throughput-"))
+    try:
+        pages = write_unique_pages(work / "pages", args.pages)
+        one = bare_rate(pages, 1)
+        two = bare_rate(pages, 2)
+        seconds, main_kib, child_kib, summary = ingest(work / "pages", work / "pages.db")
+        ours = len(pages) / seconds
+        print(f"HTML pages: {len(pages)} unique pages")
+        print(f"  bare_extraction, 1 process     {one:7.1f} pages/s")
+        print(f"  bare_extraction, 2 processes   {two:7.1f} pages/s")
+        print(f"  newsmill ingest (end to end)   {ours:7.1f} pages/s   ratio to bare x2: {ours / two:.2f}")
+        print(f"  peak RSS: ingest main {main_kib / 1024:.0f} MiB, largest worker {child_kib / 1024:.0f} MiB")
+        print("  " + summary.strip().splitlines()[0])
+
+        dumps = write_dump_variants(work / "dumps", args.dumps)
+        seconds, main_kib, child_kib, summary = ingest(work / "dumps", work / "dumps.db")
+        print(f"Text dumps: {dumps} unique dumps")
+        print(f"  newsmill ingest (end to end)   {dumps / seconds:7.1f} dumps/s")
+        print(f"  peak RSS: ingest main {main_kib / 1024:.0f} MiB, largest worker {child_kib / 1024:.0f} MiB")
+        print("  " + summary.strip().splitlines()[0])
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
