@@ -22,6 +22,7 @@ from trafilatura.utils import load_html
 from pipelines.extractors.html_fallback import prose_chars, readability_paragraphs
 from pipelines.extractors.html_jsonld import parse_jsonld
 from pipelines.extractors.html_language import detect_language
+from pipelines.extractors.html_listing import looks_like_listing
 from pipelines.extractors.html_postfilter import filter_paragraphs, link_key
 from pipelines.extractors.metadata import extract_metadata
 from pipelines.extractors.result import Extracted
@@ -134,10 +135,13 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
     if from_jsonld:
         paragraphs, method = from_jsonld, "json-ld"
 
+    if looks_like_listing(paragraphs):
+        logger.debug("listing page, not an article: %s", url)
+        return None
     link_texts = {link_key(anchor.text_content()) for anchor in tree.iter("a")}
     meta = extract_metadata(tree, url, jsonld)
     paragraphs, removed = filter_paragraphs(paragraphs, meta.title, _chrome(), link_texts)
-    if not paragraphs:
+    if not paragraphs or looks_like_listing(paragraphs):
         return None
     return Extracted(
         paragraphs=paragraphs,

@@ -93,6 +93,12 @@ def _list(value: object) -> list[str]:
     return []
 
 
+def _url(value: object) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("@id") or value.get("url")
+    return value.strip() if isinstance(value, str) and value.strip().startswith("http") else None
+
+
 def _load(raw: str) -> object | None:
     try:
         return json.loads(raw)
@@ -130,5 +136,5 @@ def parse_jsonld(tree: HtmlElement) -> JsonLdArticle | None:
         keywords=_list(best.get("keywords")),
         publisher=_text(best.get("publisher")),
         language=_text(best.get("inLanguage")),
-        url=_text(best.get("url") or best.get("mainEntityOfPage")),
+        url=_url(best.get("url")) or _url(best.get("mainEntityOfPage")),
     )

@@ -194,13 +194,15 @@ def _first(*values: object) -> str | None:
     return None
 
 
-def canonical(tree: HtmlElement, metas: dict[str, list[str]], url: str | None) -> str | None:
+def canonical(tree: HtmlElement, metas: dict[str, list[str]], url: str | None, declared: str | None = None) -> str | None:
     for link in tree.iter("link"):
         if (link.get("rel") or "").lower().split() == ["canonical"] and (link.get("href") or "").startswith("http"):
             return link.get("href").strip()
     og = _first(*metas.get("og:url", []))
     if og and og.startswith("http"):
         return og
+    if declared and declared.startswith("http"):
+        return declared
     return url
 
 
@@ -231,7 +233,7 @@ def extract_metadata(tree: HtmlElement, url: str | None, jsonld: JsonLdArticle |
     """Everything but the body; call it after the body extractors, as the date search may prune `tree`."""
     metas = meta_values(tree)
     jl = jsonld or JsonLdArticle()
-    page_url = canonical(tree, metas, url)
+    page_url = canonical(tree, metas, url, jl.url)
     host = hostname(page_url) or hostname(url)
 
     site = _first(*metas.get("og:site_name", []), jl.publisher, *metas.get("application-name", [])) or host
