@@ -77,6 +77,32 @@ def build_parser() -> argparse.ArgumentParser:
     _add_verbosity(crawl)
     crawl.set_defaults(handler=cmd_crawl)
 
+    schedule = commands.add_parser(
+        "schedule",
+        help="crawl every source on its own schedule (a daemon), or once what is due",
+        description=(
+            "Run each source of the sources file on its `every` or cron `schedule`, each crawl in its own process "
+            "with a time limit, never two runs of one source at a time. The plan is kept in FILE.schedule.db next "
+            "to the archive, so a restart resumes it; missed runs are made up once. SIGTERM/SIGINT stop it "
+            "gracefully. --once crawls what is due and exits (for cron or systemd timers); --list shows the plan."
+        ),
+        epilog="example: newsmill schedule --sources config/sources.toml --db data/newsmill.db --max-run-time 3600",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    schedule.add_argument("--sources", default=str(SOURCES_FILE), help="sources file (default: config/sources.toml)")
+    _add_db(schedule)
+    mode = schedule.add_mutually_exclusive_group()
+    mode.add_argument("--list", action="store_true", help="print each source's trigger and next run time, and exit")
+    mode.add_argument("--once", action="store_true", help="crawl every due source once and exit")
+    schedule.add_argument("--job-store", metavar="FILE", help="where the plan is kept (default: next to --db, NAME.schedule.db)")
+    schedule.add_argument("--max-run-time", type=float, metavar="SECONDS",
+                          help="stop a crawl after this long: SIGTERM, then SIGKILL after --stop-grace (default 1 h)")
+    schedule.add_argument("--stop-grace", type=float, metavar="SECONDS",
+                          help="how long a stopped crawl may take to finish its batch (default 30 s)")
+    _add_setting_overrides(schedule)
+    _add_verbosity(schedule)
+    schedule.set_defaults(handler=cmd_schedule)
+
     serve = commands.add_parser(
         "serve",
         help="browse the archive in Datasette (127.0.0.1)",
@@ -207,6 +233,50 @@ def _setting_overrides(pairs: list[str]) -> dict:
             raise CommandError(f"-s {pair}: expected NAME=VALUE")
         overrides[name.strip()] = value.strip()
     return overrides
+
+
+def cmd_schedule(args) -> int:
+    import logging
+    import signal
+    import threading
+
+    from crawler import scheduler
+    from crawler.sources import SourceError, load_sources
+
+    try:
+        sources = load_sources(args.sources)
+    except SourceError as exc:
+        raise CommandError(str(exc)) from exc
+    if (args.max_run_time is not None and args.max_run_time <= 0) or (args.stop_grace is not None and args.stop_grace < 0):
+        raise CommandError("--max-run-time must be positive and --stop-grace not negative")
+    check_archive(args.db)
+    level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose >= 2 else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s: %(message)s", stream=sys.stderr)
+    # APScheduler's own INFO lines repeat ours; -vv shows them
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if args.verbose >= 2 else logging.ERROR)
+    try:
+        config = scheduler.ScheduleConfig.build(
+            args.sources, args.db, args.job_store, max_run_time=args.max_run_time, stop_grace=args.stop_grace,
+            settings=_setting_overrides(args.set),
+        )
+        if args.list:
+            print("\n".join(scheduler.format_plan(scheduler.list_plan(config, sources))) or "no sources")
+            return 0
+        stop = threading.Event()
+        on_signal = (lambda signum, frame: scheduler.stop_children()) if args.once else (lambda signum, frame: stop.set())
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, on_signal)
+        if args.once:
+            outcomes = scheduler.run_once(config, sources)
+            for outcome in outcomes:
+                print(f"{outcome.source}: {outcome.status} (runs {', '.join(map(str, outcome.run_ids)) or 'none'})")
+            if not outcomes:
+                print("nothing due")
+            return 0 if all(outcome.ok for outcome in outcomes) else 1
+        scheduler.serve(config, sources, stop)
+        return 0
+    except scheduler.ScheduleError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def cmd_explain(args) -> int:
