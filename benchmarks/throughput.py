@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import random
 import shutil
 import sys
 import tempfile
@@ -56,17 +57,25 @@ def ingest(folder: Path, db: Path, *settings: str):
 
 
 def write_dump_variants(folder: Path, count: int) -> int:
-    """Unique text dumps from the labelled set: each copy gets its own numbered sentence per
-    paragraph, so every dump is a new story to the archive."""
+    """Unique text dumps from the labelled set: copy n shuffles the words of every body line
+    (the last word stays, so a sentence still ends like one) with its own seed, so each copy
+    is a new story to the archive while the chrome lines stay as the site printed them."""
     originals = sorted(DUMPS.rglob("*.txt"))
     folder.mkdir(parents=True, exist_ok=True)
     for n in range(count):
         source = originals[n % len(originals)]
-        lines = source.read_text(encoding="utf-8").split("\n\n")
-        marked = [f"{line} Report {n}-{i} was filed separately." if len(line) > 200 else line for i, line in enumerate(lines)]
+        shuffler = random.Random(n)
+        lines = []
+        for line in source.read_text(encoding="utf-8").splitlines():
+            words = line.split()
+            if len(words) >= 12:
+                head = words[:-1]
+                shuffler.shuffle(head)
+                line = " ".join(head + words[-1:])
+            lines.append(line)
         target = folder / f"batch{n % 40:02d}" / f"{n:06d}.txt"
         target.parent.mkdir(exist_ok=True)
-        target.write_text("\n\n".join(marked), encoding="utf-8")
+        target.write_text("\n".join(lines), encoding="utf-8")
     return count
 
 

@@ -9,6 +9,7 @@ post-filter paragraphs from any other extractor.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import tomllib
@@ -39,6 +40,14 @@ class ChromeRule:
 class ChromePhrases:
     def __init__(self, rules: list[ChromeRule]):
         self.rules = rules
+        # One alternation tried left to right finds the same first matching rule as a loop
+        # over the rules, in one pass of the regex engine instead of one per rule.
+        self._any_rule = re.compile(
+            "|".join(f"(?P<r{index}>{rule.pattern.pattern})" for index, rule in enumerate(rules)) or "(?!)",
+            re.IGNORECASE,
+        )
+        # the same chrome lines recur in every document of a site
+        self.match_rule = functools.lru_cache(maxsize=1 << 15)(self._match_rule)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> ChromePhrases:
@@ -63,14 +72,12 @@ class ChromePhrases:
         logger.debug("loaded %d chrome rules from %s", len(rules), path)
         return cls(rules)
 
-    def match_rule(self, line: str) -> ChromeRule | None:
+    def _match_rule(self, line: str) -> ChromeRule | None:
         text = " ".join(line.split())
         if not text or len(text) > MAX_CHROME_CHARS:
             return None
-        for rule in self.rules:
-            if rule.pattern.fullmatch(text):
-                return rule
-        return None
+        found = self._any_rule.fullmatch(text)
+        return self.rules[int(found.lastgroup[1:])] if found else None
 
     def match(self, line: str) -> str | None:
         """Name of the rule that makes `line` chrome, or None if it may be content."""

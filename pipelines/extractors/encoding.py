@@ -11,6 +11,8 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 SNIFF_BYTES = 8192
 # Share of control characters above which a "text" is really binary data.
 MAX_CONTROL_SHARE = 0.05
+# tab, newline, form feed, carriage return and escape appear in real text files
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13, 27))
 
 
 class Undecodable(ValueError):
@@ -50,5 +52,5 @@ def _looks_binary(head: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13, 27))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls / len(head) > MAX_CONTROL_SHARE

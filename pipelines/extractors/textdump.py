@@ -17,6 +17,7 @@ Short lines *inside* the body are kept: they are subheadings.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -50,12 +51,17 @@ def _collapse(line: str) -> str:
     return " ".join(line.split())
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+# Chrome lines recur in every dump of a site, and each dump's short lines are keyed twice
+# (batch learning, then cleaning): the cache turns most calls into a lookup.
+@functools.lru_cache(maxsize=1 << 16)
 def line_key(line: str) -> str:
     """Identity of a line across dumps: case, spacing, punctuation and numbers do not count,
     so "© 2021 Foo" and "© 2022 Foo", or "Views: 12" and "Views: 340", are one line."""
     text = unicodedata.normalize("NFKC", line).casefold()
-    text = re.sub(r"\d+", "0", text)
-    return " ".join(_WORD.findall(text))
+    return " ".join(_WORD.findall(_DIGITS.sub("0", text)))
 
 
 def _lines(text: str) -> list[str]:
@@ -64,7 +70,9 @@ def _lines(text: str) -> list[str]:
 
 def countable_lines(text: str) -> set[str]:
     """line_key()s of a dump's short lines: the candidates for "repeats across a batch"."""
-    return {line_key(line) for line in _lines(text) if len(line) <= COUNTABLE_MAX_CHARS and line_key(line)}
+    keys = {line_key(line) for line in _lines(text) if len(line) <= COUNTABLE_MAX_CHARS}
+    keys.discard("")
+    return keys
 
 
 def learn_repeated_lines(texts: Iterable[str], min_docs: int = 3, min_share: float = 0.5) -> frozenset[str]:
