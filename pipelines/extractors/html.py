@@ -140,7 +140,8 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
         return None
     link_texts = {link_key(anchor.text_content()) for anchor in tree.iter("a")}
     meta = extract_metadata(tree, url, jsonld)
-    paragraphs, removed = filter_paragraphs(paragraphs, meta.title, _chrome(), link_texts)
+    headings = [" ".join(node.text_content().split()) for node in tree.iter("h1")]
+    paragraphs, removed = filter_paragraphs(paragraphs, meta.title, _chrome(), link_texts, headings)
     if not paragraphs or looks_like_listing(paragraphs):
         return None
     return Extracted(

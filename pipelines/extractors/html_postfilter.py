@@ -44,6 +44,20 @@ _LINK_MIN_WORDS = 3
 _HEAD_LINES = 3
 _BYLINE = re.compile(r"^(?:by|por|von|par|от|автор:?)\s+\S+", re.IGNORECASE)
 _BYLINE_MAX_WORDS = 8
+_READING_TIME = re.compile(
+    r"^\W*(?:\d+\s*min(?:ute)?s?\.?\s*(?:read|de leitura|de lectura|lesezeit)|"
+    r"(?:reading time|read time|tempo de leitura|tiempo de lectura|lesezeit|temps de lecture|время чтения)\b)",
+    re.IGNORECASE,
+)
+_READING_TIME_MAX_WORDS = 8
+# Wire-service credits that close a story ("Reporting by …; Editing by …").
+_CREDITS = re.compile(
+    r"^\W*(?:(?:additional |with )?reporting by|editing by|writing by|compiled by|source:)|"
+    r"contributed (?:reporting|to this (?:report|story))|"
+    r"^\W*(?:the )?(?:associated press|ap) writers? .{0,200} contributed",
+    re.IGNORECASE,
+)
+_CREDITS_MAX_WORDS = 40
 _CONTACT_ONLY = re.compile(r"^\W*(?:\S+@\S+\.\w+|(?:https?://)?(?:www\.)?twitter\.com/\w+|@\w+)\W*$", re.IGNORECASE)
 
 
@@ -68,8 +82,11 @@ def link_key(text: str) -> str:
 
 
 def _head_rule(line: str) -> str | None:
-    if _BYLINE.match(line) and len(line.split()) <= _BYLINE_MAX_WORDS:
+    words = len(line.split())
+    if _BYLINE.match(line) and words <= _BYLINE_MAX_WORDS:
         return "byline"
+    if _READING_TIME.match(line) and words <= _READING_TIME_MAX_WORDS:
+        return "reading-time"
     if parse_dateline(line):
         return "dateline"
     return None
@@ -80,15 +97,17 @@ def filter_paragraphs(
     title: str | None = None,
     match: Callable[[str], str | None] | None = None,
     link_texts: set[str] | frozenset[str] = frozenset(),
+    headings: list[str] | tuple[str, ...] = (),
 ) -> tuple[list[str], list[Removal]]:
-    """`link_texts` holds `link_key` of every <a> on the page."""
+    """`link_texts` holds `link_key` of every <a> on the page; `headings` are its <h1> texts,
+    which may differ from the metadata title (a shorter og:title, a kicker)."""
     kept: list[str] = []
     removed: list[Removal] = []
-    title_tokens = _tokens(title or "")
+    echoes = [tokens for tokens in (_tokens(text) for text in [title or "", *headings]) if tokens]
 
     # the headline (and a repeat of it) above the body
     start = 0
-    while start < min(2, len(paragraphs)) and _is_title_echo(paragraphs[start], title_tokens):
+    while start < min(2, len(paragraphs)) and any(_is_title_echo(paragraphs[start], tokens) for tokens in echoes):
         removed.append(Removal(paragraphs[start], "title-echo"))
         start += 1
 
@@ -121,6 +140,10 @@ def filter_paragraphs(
         words = len(_tokens(line))
         if _CONTACT_ONLY.match(line) or (words <= _TAIL_MAX_WORDS and _TAIL.search(line)):
             tail_removed.append(Removal(kept.pop(), "tail-chrome"))
+            checked += 1
+            continue
+        if words <= _CREDITS_MAX_WORDS and _CREDITS.search(line):
+            tail_removed.append(Removal(kept.pop(), "credits"))
             checked += 1
             continue
         break
