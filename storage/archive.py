@@ -85,6 +85,7 @@ class Archive:
             for record, fingerprint in records:
                 decision = self._decide_and_write(record, fingerprint, run_id, record.seen_at or now)
                 decisions.append(decision)
+            self.near_duplicates.compact()
             for reject in rejects:
                 self.db.execute(
                     "INSERT INTO rejects (run_id, url, path, source, code, reason, at) "

@@ -1,8 +1,8 @@
 """The persisted near-duplicate index: MinHash-LSH bands in SQLite, candidates verified by Jaccard.
 
-The index lives in two tables (migration m004): `article_bands` (band key, article id), a
-WITHOUT ROWID table whose primary key is the lookup index, and `article_minhash` (one signature
-BLOB per article). Nothing of the archive is held in memory, so a new article is compared with
+The index lives in tables: band keys (band key, article id) in WITHOUT ROWID tables whose
+primary key is the lookup index, kept in levels by storage/band_levels.py, and
+`article_minhash` (one signature BLOB per article). Nothing of the archive is held in memory, so a new article is compared with
 everything any process ever stored, and memory does not grow with the archive.
 
 A lookup is: band keys -> articles sharing at least one band -> signature estimates as a cheap
@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from sqlite_utils import Database
 
 from storage import minhash
+from storage.band_levels import BandLevels
 from storage.minhash import BodyFingerprint
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class NearMatch:
 class NearDuplicateIndex:
     def __init__(self, db: Database):
         self.db = db
+        self.bands = BandLevels(db)
         self._layout_checked = False
 
     def check_layout(self) -> None:
@@ -79,11 +81,8 @@ class NearDuplicateIndex:
         exact Jaccard with the article's text, or else the estimate against one of its merged copies."""
         if not fingerprint.indexable:
             return None
-        keys = fingerprint.band_keys
         hits: dict[int, int] = {}
-        for (article_id,) in self.db.execute(
-            f"SELECT article_id FROM article_bands WHERE band_key IN ({','.join('?' * len(keys))})", keys
-        ):
+        for article_id in self.bands.article_ids(fingerprint.band_keys):
             hits[article_id] = hits.get(article_id, 0) + 1
         if not hits:
             return None
@@ -141,10 +140,7 @@ class NearDuplicateIndex:
             "ON CONFLICT(article_id) DO UPDATE SET signature = excluded.signature",
             [article_id, fingerprint.signature_blob],
         )
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)",
-            [(key, article_id) for key in fingerprint.band_keys],
-        )
+        self.bands.insert([(key, article_id) for key in fingerprint.band_keys])
 
     def add_copy(self, article_id: int, sighting_id: int, fingerprint: BodyFingerprint) -> None:
         """An edited copy merged into the article: its bands lead later copies to the article too."""
@@ -154,10 +150,10 @@ class NearDuplicateIndex:
             "INSERT OR IGNORE INTO copy_minhash (sighting_id, article_id, signature) VALUES (?, ?, ?)",
             [sighting_id, article_id, fingerprint.signature_blob],
         )
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)",
-            [(key, article_id) for key in fingerprint.band_keys],
-        )
+        self.bands.insert([(key, article_id) for key in fingerprint.band_keys])
+
+    def compact(self) -> None:
+        self.bands.compact()
 
     def _exact_similarity(self, fingerprint: BodyFingerprint, article_id: int) -> float:
         row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
@@ -167,8 +163,8 @@ class NearDuplicateIndex:
 
 
 def index_existing_articles(db: Database, batch_size: int = 1000) -> int:
-    """Fingerprint and index every article not in the index yet (archives older than the index)."""
-    index = NearDuplicateIndex(db)
+    """Fingerprint and index every article not in the index yet (archives older than the index).
+    Runs inside migration m004, before the band levels exist: keys go straight to the large table."""
     indexed = 0
     last_id = 0
     while True:
@@ -179,8 +175,14 @@ def index_existing_articles(db: Database, batch_size: int = 1000) -> int:
         ).fetchall()
         if not rows:
             break
+        signatures, bands = [], []
         for article_id, text in rows:
-            index.add(article_id, minhash.fingerprint(text))
+            fingerprint = minhash.fingerprint(text)
+            if fingerprint.indexable:
+                signatures.append((article_id, fingerprint.signature_blob))
+                bands += [(key, article_id) for key in fingerprint.band_keys]
+        db.conn.executemany("INSERT INTO article_minhash (article_id, signature) VALUES (?, ?)", signatures)
+        db.conn.executemany("INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)", sorted(bands))
         indexed += len(rows)
         last_id = rows[-1][0]
     if indexed:

@@ -219,3 +219,23 @@ def m006_copy_signatures(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX copy_minhash_article ON copy_minhash(article_id)")
+
+
+@migrations()
+def m007_band_levels(db: Database) -> None:
+    # New band keys land in a small table and move down in key order (storage/band_levels.py),
+    # so the large article_bands table is written in sorted runs, not one random page per key.
+    for table in ("article_bands_recent", "article_bands_middle"):
+        db.execute(
+            f"""
+            CREATE TABLE {table} (
+                band_key INTEGER NOT NULL,
+                article_id INTEGER NOT NULL REFERENCES articles(id),
+                PRIMARY KEY (band_key, article_id)
+            ) WITHOUT ROWID
+            """
+        )
+    db.execute("CREATE TABLE band_level_rows (level INTEGER PRIMARY KEY, rows INTEGER NOT NULL)")
+    db.execute(
+        "INSERT INTO band_level_rows (level, rows) VALUES (0, 0), (1, 0), (2, (SELECT count(*) FROM article_bands))"
+    )

@@ -1,0 +1,75 @@
+"""LSH band keys on disk, in levels, so that adding an article stays cheap however large the archive.
+
+Band keys are random. Inserting them one by one into a single B-tree of tens of millions of
+rows dirties one leaf page per key: twenty pages per article, written to the WAL and again at
+checkpoint. So new keys go to a small table that stays in the page cache; when it fills up it
+is merged, in key order, into a middle table, and that one, when full, into the large table.
+A merge touches each leaf once for many keys, so the pages written per article stay a few,
+whatever the archive size (a log-structured merge, in three SQLite tables).
+
+A lookup asks all three tables: one statement, three index searches.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+
+from sqlite_utils import Database
+
+logger = logging.getLogger(__name__)
+
+# Smallest first; each level's rows move down when it holds more than its limit.
+# 40k rows: ~2,000 articles, a few hundred pages, always cached. 2M rows: ~100,000 articles.
+LEVELS: tuple[tuple[str, int | None], ...] = (
+    ("article_bands_recent", 40_000),
+    ("article_bands_middle", 2_000_000),
+    ("article_bands", None),
+)
+
+
+class BandLevels:
+    def __init__(self, db: Database):
+        self.db = db
+        self._lookup_sql: dict[int, str] = {}
+
+    def insert(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """(band_key, article_id) pairs into the smallest level."""
+        table = LEVELS[0][0]
+        self.db.conn.executemany(f"INSERT OR IGNORE INTO {table} (band_key, article_id) VALUES (?, ?)", pairs)
+        self.db.execute("UPDATE band_level_rows SET rows = rows + ? WHERE level = 0", [len(pairs)])
+
+    def article_ids(self, keys: Sequence[int]) -> Iterator[int]:
+        """Every article id stored under any of `keys`, once per matching band."""
+        sql = self._lookup_sql.get(len(keys))
+        if sql is None:
+            marks = ",".join("?" * len(keys))
+            sql = " UNION ALL ".join(
+                f"SELECT article_id FROM {table} WHERE band_key IN ({marks})" for table, _limit in LEVELS
+            )
+            self._lookup_sql[len(keys)] = sql
+        for (article_id,) in self.db.execute(sql, list(keys) * len(LEVELS)):
+            yield article_id
+
+    def compact(self) -> None:
+        """Merge every full level into the next. Runs inside the caller's write transaction."""
+        rows = dict(self.db.execute("SELECT level, rows FROM band_level_rows").fetchall())
+        for level, (table, limit) in enumerate(LEVELS[:-1]):
+            if limit is None or rows.get(level, 0) <= limit:
+                continue
+            target = LEVELS[level + 1][0]
+            # Reading a WITHOUT ROWID table in primary-key order hands the keys over sorted:
+            # the target's leaves are visited once each, left to right.
+            moved = self.db.execute(
+                f"INSERT OR IGNORE INTO {target} (band_key, article_id) "
+                f"SELECT band_key, article_id FROM {table} ORDER BY band_key, article_id"
+            ).rowcount
+            self.db.execute(f"DELETE FROM {table}")
+            self.db.execute("UPDATE band_level_rows SET rows = 0 WHERE level = ?", [level])
+            self.db.execute("UPDATE band_level_rows SET rows = rows + ? WHERE level = ?", [max(moved, 0), level + 1])
+            rows[level + 1] = rows.get(level + 1, 0) + max(moved, 0)
+            logger.debug("band keys: moved %d rows from %s to %s", moved, table, target)
+
+
+def level_tables() -> Iterable[str]:
+    return (table for table, _limit in LEVELS)
