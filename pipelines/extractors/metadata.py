@@ -6,6 +6,7 @@ Sources are tried in order of how deliberately a publisher fills them: JSON-LD, 
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from dataclasses import dataclass, field
@@ -120,6 +121,7 @@ def clean_author(author: str | None, site: str | None = None) -> str | None:
     if not author:
         return None
     names = []
+    author = html.unescape(author)
     for part in re.split(r"\s*(?:;|\||,?\s+and\s+|\s+&\s+|\s+и\s+)\s*", " ".join(author.split())):
         part = _BYLINE_NOISE.sub("", part).strip(" ,;:-")
         part = _BYLINE_NOISE.sub("", part).strip(" ,;:-")
@@ -190,7 +192,8 @@ def page_language(tree: HtmlElement, metas: dict[str, list[str]]) -> str | None:
 def _first(*values: object) -> str | None:
     for value in values:
         if isinstance(value, str) and value.strip():
-            return value.strip()
+            # JSON-LD and <meta> content are often escaped twice ("&amp;#8217;")
+            return " ".join(html.unescape(html.unescape(value)).split())
     return None
 
 
@@ -280,8 +283,9 @@ def extract_metadata(tree: HtmlElement, url: str | None, jsonld: JsonLdArticle |
     if not sources:
         sources = [part for value in metas.get("news_keywords", []) + metas.get("keywords", []) for part in value.split(",")]
     for tag in sources:
-        tag = " ".join(tag.split()).strip(" ,;")
-        if tag and len(tag) <= 60 and tag.casefold() not in {t.casefold() for t in tags}:
+        tag = " ".join(html.unescape(tag).split()).strip(" ,;")
+        # CMS-internal markers ("@post-id:1913719") are not topics
+        if tag and not tag.startswith("@") and len(tag) <= 60 and tag.casefold() not in {t.casefold() for t in tags}:
             tags.append(tag)
 
     language = normalise_language(jl.language) or page_language(tree, metas)
