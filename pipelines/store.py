@@ -3,18 +3,27 @@
 Documents wait in a buffer until NEWSMILL_BATCH_SIZE of them, or NEWSMILL_BATCH_SECONDS,
 then commit in one transaction. Rejected documents (any DropItem with a code) join the same
 buffer through the item_dropped signal, so `rejects` is written on the same road.
+
+One writing process per archive (storage.writer_lock): the lock is taken in open_spider,
+before the run row is written, and given back on spider_closed. A run that cannot get it
+within NEWSMILL_WRITER_WAIT seconds (default 600) is refused with one line, exit status 2.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import sys
 import time
+from contextlib import contextmanager
 
 from scrapy import signals
 from twisted.internet import task
 
 from crawler.items import RawDocument
 from pipelines.rejects import ExtractionFailed, Rejected
+from storage import crash_points, writer_lock
 from storage.archive import Archive
 from storage.chrome_memory import remember_documents
 from storage.db import write_transaction
@@ -23,15 +32,22 @@ from storage.records import DUPLICATE, NEAR_DUPLICATE, NEW, NEW_VERSION, RejectR
 logger = logging.getLogger(__name__)
 
 RUN_KINDS = {"files": "ingest"}
+# the CLI's status for "cannot do that now / usage problem"
+REFUSED_EXIT_STATUS = 2
 
 
 class StorePipeline:
-    def __init__(self, crawler, db_path: str, batch_size: int, batch_seconds: float):
+    def __init__(
+        self, crawler, db_path: str, batch_size: int, batch_seconds: float,
+        writer_wait: float = writer_lock.DEFAULT_WAIT_SECONDS,
+    ):
         self.crawler = crawler
         self.stats = crawler.stats
         self.db_path = db_path
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
+        self.writer_wait = writer_wait
+        self.holds_writer_lock = False
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self.pending: list[RawDocument] = []
@@ -50,17 +66,45 @@ class StorePipeline:
             settings.get("NEWSMILL_DB"),
             settings.getint("NEWSMILL_BATCH_SIZE"),
             settings.getfloat("NEWSMILL_BATCH_SECONDS"),
+            settings.getfloat("NEWSMILL_WRITER_WAIT", writer_lock.DEFAULT_WAIT_SECONDS),
         )
 
     def open_spider(self):
         spider = self.crawler.spider
-        self.archive = Archive.open(self.db_path)
+        self._take_writer_lock()
+        try:
+            self.archive = Archive.open(self.db_path)
+        except BaseException:
+            self._give_back_writer_lock()
+            raise
         kind = RUN_KINDS.get(spider.name, "crawl")
         self.run_id = self.archive.start_run(kind, {"spider": spider.name, **_spider_args(spider)})
         self.stats.set_value("newsmill/run_id", self.run_id)
         self.stats.set_value("newsmill/db", self.db_path)
         self.timer = task.LoopingCall(self._flush_if_due)
         self.timer.start(max(self.batch_seconds / 2, 0.1), now=False)
+
+    def _take_writer_lock(self) -> None:
+        """Blocks the reactor while another process writes: this run has nothing to do until
+        it may write, and a non-blocking wait would let a files spider read ahead for nothing."""
+
+        def announce(info: dict) -> None:
+            who = f"pid {info['pid']} ({info.get('command', '?')})" if info.get("pid") else "another process"
+            logger.warning("waiting for %s to finish writing %s", who, self.db_path)
+
+        try:
+            with _exit_on_stop_signals():
+                writer_lock.acquire(self.db_path, wait=self.writer_wait, on_wait=announce)
+        except writer_lock.WriterBusy as exc:
+            # Raised here it would become a logged traceback and an empty run ending in
+            # status 0; nothing is written yet, so leaving at once loses nothing.
+            _leave(f"newsmill: {exc}", REFUSED_EXIT_STATUS)
+        self.holds_writer_lock = True
+
+    def _give_back_writer_lock(self) -> None:
+        if self.holds_writer_lock:
+            self.holds_writer_lock = False
+            writer_lock.release(self.db_path)
 
     def process_item(self, item: RawDocument) -> RawDocument:
         if not self.pending:
@@ -101,7 +145,9 @@ class StorePipeline:
             return
         documents, self.pending = self.pending, []
         rejects, self.pending_rejects = self.pending_rejects, []
+        crash_points.reached("before_store_batch")
         decisions = self.archive.store_batch([doc.record for doc in documents], rejects, run_id=self.run_id)
+        crash_points.reached("after_store_batch")
         for document, decision in zip(documents, decisions):
             self._count(document, decision)
         self._learn_chrome(documents, decisions)
@@ -155,6 +201,36 @@ class StorePipeline:
         finally:
             self.archive.close()
             self.archive = None
+            self._give_back_writer_lock()
+
+
+@contextmanager
+def _exit_on_stop_signals():
+    """While the reactor is blocked waiting for the lock, Scrapy's own SIGINT/SIGTERM handlers
+    could only queue a stop it never gets to run: Ctrl-C or the scheduler's SIGTERM end the
+    wait here instead (nothing has been written yet)."""
+    stops = (signal.SIGINT, signal.SIGTERM)
+    try:
+        previous = {signum: signal.signal(signum, _stop_waiting) for signum in stops}
+    except ValueError:  # not the main thread: no handlers to swap
+        yield
+        return
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            # None: a handler installed outside Python, which cannot be put back; default then
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+
+def _stop_waiting(signum, frame) -> None:
+    _leave("newsmill: interrupted while waiting for the archive's writer lock", 128 + signum)
+
+
+def _leave(message: str, status: int) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _spider_args(spider) -> dict:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from storage import crash_points
 from storage.schema import migrations
 
 BUSY_TIMEOUT_MS = 30_000
@@ -45,10 +46,13 @@ def write_transaction(db: Database) -> Iterator[Database]:
             yield db
         return
     db.conn.execute("BEGIN IMMEDIATE")
+    crash_points.reached("after_begin")
     try:
         yield db
     except BaseException:
         db.conn.execute("ROLLBACK")
         raise
     else:
+        crash_points.reached("before_commit")
         db.conn.execute("COMMIT")
+        crash_points.reached("after_commit")

@@ -1,0 +1,179 @@
+"""One writing process per archive: a lock file next to it, `<db>.writer.lock`.
+
+SQLite alone would let two ingests interleave their batches (BEGIN IMMEDIATE queues them),
+but two processes deciding duplicates and learning chrome side by side double the work and
+make "which copy came first" depend on timing. So whole runs take turns.
+
+- fcntl.flock on the lock file: the kernel drops it when the holder dies, even by SIGKILL,
+  so a crashed run never leaves a stale lock behind. The file itself is never deleted
+  (deleting it would let a waiter lock an orphaned inode while a newcomer locks a new one).
+- The holder writes its pid, command and start time into the file, for the waiter's message.
+- Inside one process, every crawler shares the process's hold (a reference count per archive):
+  `newsmill crawl a b` runs one crawler per source in one process, and two flocks on two
+  descriptors of one process would deadlock each other.
+
+Nothing here imports Scrapy. Errors:
+
+    WriterBusy    the wait ran out; str() is the one-line message for the user
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from storage.clock import utc_now
+
+logger = logging.getLogger(__name__)
+
+LOCK_SUFFIX = ".writer.lock"
+DEFAULT_WAIT_SECONDS = 600.0
+POLL_SECONDS = 0.2
+COMMAND_CHARS = 120
+
+
+class WriterBusy(Exception):
+    """Another process kept the archive's writer lock for longer than we were willing to wait."""
+
+
+@dataclass
+class _Hold:
+    fd: int
+    count: int
+
+
+_holds: dict[str, _Hold] = {}
+_holds_guard = threading.Lock()
+
+
+def lock_path(db_path: str | os.PathLike) -> Path:
+    return Path(f"{os.path.abspath(os.fspath(db_path))}{LOCK_SUFFIX}")
+
+
+def _key(db_path) -> str:
+    # one archive reached by two spellings (relative, symlinked folder) is one archive
+    return os.path.realpath(os.fspath(db_path))
+
+
+def describe_command(argv: list[str] | None = None) -> str:
+    """How a person would have typed the running command: `newsmill ingest dumps --db x.db`."""
+    argv = list(sys.argv if argv is None else argv)
+    program = os.path.basename(argv[0]) if argv else "python"
+    if program in ("cli.py", "__main__.py"):  # python -m crawler.cli
+        program = "newsmill"
+    text = " ".join([program, *argv[1:]])
+    return text if len(text) <= COMMAND_CHARS else text[: COMMAND_CHARS - 1] + "…"
+
+
+def holder(db_path) -> dict:
+    """What the current holder wrote into the lock file (empty if nothing readable)."""
+    try:
+        return json.loads(lock_path(db_path).read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
+
+
+def describe_holder(info: dict) -> str:
+    if not info.get("pid"):
+        return "another process"
+    return f"pid {info['pid']} ({info.get('command', '?')}, since {info.get('started_at', '?')})"
+
+
+def is_held_elsewhere(db_path) -> bool:
+    """True while another process holds the archive's writer lock (a probe; takes nothing)."""
+    key = _key(db_path)
+    with _holds_guard:
+        if key in _holds:
+            return False
+    path = lock_path(db_path)
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing drops the probe's own shared lock
+    return False
+
+
+def acquire(
+    db_path,
+    *,
+    wait: float = DEFAULT_WAIT_SECONDS,
+    on_wait: Callable[[dict], None] | None = None,
+    command: str | None = None,
+) -> None:
+    """Take (or share, inside this process) the writer lock of `db_path`.
+
+    Waits up to `wait` seconds for another process to finish; `on_wait` is called once,
+    with the holder's record, when waiting starts. Raises WriterBusy when the time runs out.
+    """
+    key = _key(db_path)
+    with _holds_guard:
+        hold = _holds.get(key)
+        if hold is not None:
+            hold.count += 1
+            return
+        path = lock_path(db_path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _lock_waiting(fd, db_path, wait, on_wait)
+        except BaseException:
+            os.close(fd)
+            raise
+        record = {"pid": os.getpid(), "command": command or describe_command(), "started_at": utc_now()}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(record).encode("utf-8"), 0)
+        _holds[key] = _Hold(fd, 1)
+
+
+def _lock_waiting(fd: int, db_path, wait: float, on_wait) -> None:
+    deadline = time.monotonic() + max(wait, 0.0)
+    announced = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        if not announced:
+            announced = True
+            if on_wait is not None:
+                on_wait(holder(db_path))
+        if time.monotonic() >= deadline:
+            raise WriterBusy(
+                f"{db_path} is being written by {describe_holder(holder(db_path))}; "
+                f"gave up after {wait:g} s (NEWSMILL_WRITER_WAIT)"
+            )
+        time.sleep(min(POLL_SECONDS, max(deadline - time.monotonic(), 0.01)))
+
+
+def release(db_path) -> None:
+    """Give back one share of this process's hold; the last one unlocks."""
+    key = _key(db_path)
+    with _holds_guard:
+        hold = _holds.get(key)
+        if hold is None:
+            return
+        hold.count -= 1
+        if hold.count > 0:
+            return
+        del _holds[key]
+        try:
+            # an empty file says "nobody" to the next waiter reading it before the new holder writes
+            os.ftruncate(hold.fd, 0)
+        except OSError as exc:
+            logger.debug("could not clear %s: %s", lock_path(db_path), exc)
+        fcntl.flock(hold.fd, fcntl.LOCK_UN)
+        os.close(hold.fd)
