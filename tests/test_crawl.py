@@ -34,7 +34,13 @@ TEST_SETTINGS = {
     "DOWNLOAD_MAXSIZE": str(1024 * 1024),
     "DOWNLOAD_WARNSIZE": "0",
     "NEWSMILL_BATCH_SECONDS": "0.5",
+    # Extraction inline: starting worker processes costs seconds per run. The first run
+    # keeps the default pool, so the crawl road is tested as users run it.
+    "NEWSMILL_WORKERS": "0",
 }
+
+# Later runs meet the same hanging endpoints; retrying them again only costs time.
+NO_RETRIES = {"RETRY_TIMES": "0"}
 
 ARTICLE_PATHS = {story.path for story in STORIES}
 FAULT_CODES = {
@@ -84,10 +90,10 @@ schedule   = "*/15 * * * *"
 """
 
 
-def crawl(site: FakeSite, tmp: Path, db: Path, *names: str, revisit: str = "never", command=None) -> Run:
+def crawl(site: FakeSite, tmp: Path, db: Path, *names: str, revisit: str = "never", command=None, settings=None) -> Run:
     sources = tmp / f"sources-{revisit}.toml"
     sources.write_text(sources_toml(site, revisit), encoding="utf-8")
-    overrides = [arg for name, value in TEST_SETTINGS.items() for arg in ("-s", f"{name}={value}")]
+    overrides = [arg for name, value in {**TEST_SETTINGS, **(settings or {})}.items() for arg in ("-s", f"{name}={value}")]
     argv = command or [*NEWSMILL, "crawl", *names, "--sources", str(sources), "--db", str(db), *overrides]
     site.clear_log()
     started = time.monotonic()
@@ -126,14 +132,14 @@ def archive(workdir):
 
 @pytest.fixture(scope="module")
 def first_run(site, workdir, archive) -> Run:
-    run = crawl(site, workdir, archive, "ledger")
+    run = crawl(site, workdir, archive, "ledger", settings={"NEWSMILL_WORKERS": "-1"})
     assert run.result.returncode == 0, run.result.stderr[-3000:]
     return run
 
 
 @pytest.fixture(scope="module")
 def second_run(site, workdir, archive, first_run) -> Run:
-    run = crawl(site, workdir, archive, "ledger")
+    run = crawl(site, workdir, archive, "ledger", settings=NO_RETRIES)
     assert run.result.returncode == 0, run.result.stderr[-3000:]
     return run
 
@@ -142,7 +148,7 @@ def second_run(site, workdir, archive, first_run) -> Run:
 def revisit_run(site, workdir, archive, second_run) -> Run:
     site.edited = True
     try:
-        run = crawl(site, workdir, archive, "ledger", revisit="always")
+        run = crawl(site, workdir, archive, "ledger", revisit="always", settings=NO_RETRIES)
     finally:
         site.edited = False
     assert run.result.returncode == 0, run.result.stderr[-3000:]
