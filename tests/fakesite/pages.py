@@ -157,7 +157,3 @@ def pages_sitemap(base: str) -> str:
 
 def robots_txt(base: str) -> str:
     return f"User-agent: *\nDisallow: /private/\n\nSitemap: {base}/sitemap_index.xml\n"
-
-
-def short_html(story: Story) -> str:
-    return article_html(story)
