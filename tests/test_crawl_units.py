@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
-from scrapy import Request
+from scrapy import Request, Spider
 from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -280,3 +280,22 @@ def test_errback_turns_a_failure_into_a_reject_item(tmp_path):
     [document] = spider.on_error(_failure(Refused("robots", "forbidden by the site's robots.txt"), "https://n.test/2026/p.html"))
     assert (document.skip_code, document.url, document.source) == ("robots", "https://n.test/2026/p.html", "t")
     spider.closed("finished")
+
+
+def test_retry_after_waits_capped_then_retries():
+    import time
+
+    from crawler.middlewares.retry_after import RetryAfterMiddleware
+
+    crawler = get_crawler(settings_dict={"NEWSMILL_RETRY_AFTER_MAX": 0.2, "RETRY_TIMES": 1})
+    crawler.spider = Spider.from_crawler(crawler, "t")
+    middleware = RetryAfterMiddleware.from_crawler(crawler)
+    request = Request("https://n.test/2026/a.html")
+    response = Response(request.url, status=429, headers={"Retry-After": "3600"}, request=request)
+    started = time.monotonic()
+    retry = asyncio.run(middleware.process_response(request, response))
+    assert 0.2 <= time.monotonic() - started < 2  # the server's hour, capped
+    assert isinstance(retry, Request) and retry.meta["retry_times"] == 1
+    started = time.monotonic()
+    assert asyncio.run(middleware.process_response(retry, response)) is response  # retries used up: no wait
+    assert time.monotonic() - started < 0.2
