@@ -3,6 +3,8 @@
 
     python3 tasks.py demo    ingest the bundled examples into data/newsmill.db, show how to browse
     python3 tasks.py test    run the test suite (extra arguments go to pytest)
+    python3 tasks.py soak    kill `newsmill ingest` at random moments 50 times, check nothing is lost
+                             (extra arguments go to benchmarks/soak.py, e.g. --trials 200)
 
 Each creates ./.venv and installs newsmill into it when missing or when pyproject.toml changed.
 """
@@ -55,7 +57,11 @@ def test(extra: list[str]) -> None:
     run([PYTHON, "-m", "pytest", *extra])
 
 
-COMMANDS = {"demo": demo, "test": test}
+def soak(extra: list[str]) -> None:
+    run([PYTHON, ROOT / "benchmarks" / "soak.py", "--trials", "50", *extra])
+
+
+COMMANDS = {"demo": demo, "test": test, "soak": soak}
 
 
 def main() -> None:

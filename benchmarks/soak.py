@@ -3,7 +3,8 @@
     python benchmarks/soak.py [--trials 50] [--files 2000] [--html 40] [--seed 1] [--keep DIR]
 
 Each trial starts from an empty archive, runs a real `newsmill ingest` over a folder of
-distinct stories (text dumps and a few HTML pages), SIGKILLs it after a random delay, then
+distinct stories (text dumps and a few HTML pages), SIGKILLs it a random 0-4 s after its
+first batch is committed (in the middle of its writes, whatever the machine's load), then
 reruns it to completion and checks the archive (see `problems`): exactly the expected
 stories, no duplicates, no half rows, `PRAGMA integrity_check` ok. Trials alternate inline
 extraction (`-s NEWSMILL_WORKERS=0`) and the worker pool. The RNG is seeded: a failing
@@ -28,11 +29,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 DEFAULT_FILES = 2000
 DEFAULT_HTML = 40
-KILL_DELAY_SECONDS = (0.5, 4.0)
+# counted from the first committed batch: a 2,000-file ingest writes for 3 to 8 s
+KILL_DELAY_SECONDS = (0.0, 4.0)
 RUN_TIMEOUT_SECONDS = 240
 # Crash runs leave orphaned extraction workers behind for a moment; they exit on their own
 # once their pipe closes, but a trial must not leave them to the next one.
 REAP_SECONDS = 5
+FIRST_BATCH_POLL_SECONDS = 0.05
 
 # -- the corpus: every file a distinct story, so the expected archive is known exactly -----
 
@@ -172,12 +175,17 @@ def ingest_command(folder: Path, db: Path, *, pool: bool) -> list[str]:
     return newsmill_command("ingest", folder, "--db", db, "-q", "-s", "NEWSMILL_BATCH_SIZE=50", *workers)
 
 
-def run_killed(command: list[str], delay: float, env: dict | None = None) -> int | None:
-    """Start the command, SIGKILL it after `delay` seconds; its exit status if it ended first."""
+def run_killed(command: list[str], delay: float, db: Path, env: dict | None = None) -> int | None:
+    """Start the command and SIGKILL it `delay` seconds after its first batch is committed
+    (so the kill lands while it writes, whatever the machine's load); its exit status if
+    it ended first, None if it was killed."""
     process = subprocess.Popen(
         command, cwd=REPO, env={**os.environ, **(env or {})}, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
+    while process.poll() is None and count_articles(db) == 0 and time.monotonic() < deadline:
+        time.sleep(FIRST_BATCH_POLL_SECONDS)
     try:
         process.wait(timeout=delay)
         status = process.returncode
@@ -200,8 +208,11 @@ def reap(group: int) -> None:
         time.sleep(0.05)
 
 
-def run_to_completion(command: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS)
+def run_to_completion(command: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        command, cwd=REPO, env={**os.environ, **(env or {})}, capture_output=True, text=True,
+        timeout=RUN_TIMEOUT_SECONDS,
+    )
 
 
 # -- what a complete, consistent archive looks like ---------------------------------------
@@ -255,6 +266,7 @@ class TrialResult:
     pool: bool
     delay: float
     killed: bool
+    stored_at_kill: int  # articles the killed run had committed
     problems: list[str]
     seconds: float
 
@@ -265,12 +277,23 @@ def trial(folder: Path, titles: list[str], work: Path, seed: int, *, pool: bool)
     db = work / f"trial-{seed}.db"
     started = time.monotonic()
     command = ingest_command(folder, db, pool=pool)
-    status = run_killed(command, delay)
+    status = run_killed(command, delay, db)
+    stored_at_kill = count_articles(db)
     rerun = run_to_completion(command)
     found = problems(db, titles)
     if rerun.returncode != 0:
         found.insert(0, f"rerun exited {rerun.returncode}: {rerun.stderr.strip()[-500:]}")
-    return TrialResult(seed, pool, delay, status is None, found, time.monotonic() - started)
+    return TrialResult(seed, pool, delay, status is None, stored_at_kill, found, time.monotonic() - started)
+
+
+def count_articles(db: Path) -> int:
+    if not db.exists():
+        return 0
+    with sqlite3.connect(db) as connection:
+        try:
+            return connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+        except sqlite3.OperationalError:  # killed before the schema was created
+            return 0
 
 
 def main() -> int:
@@ -292,12 +315,14 @@ def main() -> int:
         print(
             f"trial {i + 1:3d} seed {result.seed} {'pool  ' if result.pool else 'inline'} "
             f"kill at {result.delay:4.2f}s {'killed' if result.killed else 'ended first'} "
+            f"with {result.stored_at_kill:5d} stored, "
             f"{result.seconds:5.1f}s  {verdict}",
             flush=True,
         )
         failed += bool(result.problems)
         if not result.problems and not args.keep:
-            (work / f"trial-{result.seed}.db").unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm", ".writer.lock"):
+                (work / f"trial-{result.seed}.db{suffix}").unlink(missing_ok=True)
     print(f"{args.trials - failed} of {args.trials} trials ok")
     return 1 if failed else 0
 
