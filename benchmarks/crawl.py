@@ -131,6 +131,7 @@ def run_crawl(site: _Site, folder: Path, concurrency: int) -> dict:
         "skipped": {k.split("/")[-1]: v for k, v in stats.items() if k.startswith("newsmill/skipped/")},
         "elapsed": stats.get("elapsed_time_seconds") or wall,
         "wall": wall,
+        "workers": stats.get("newsmill/extraction_workers", 0),
         "main_rss_mib": stats.get("memusage/max", 0) / 2**20,
         "peak_rss_mib": peak_rss_kib / 1024,
     }
@@ -177,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     base_rate = len(pages) / baseline["elapsed"]
     print(f"pages: {len(pages)} unique variants of {len(load_html(args.data))} benchmark pages, cpus: {os.cpu_count()}")
     print(f"newsmill crawl        {crawl['archived']:5d} archived / {crawl['seen']} seen in {crawl['elapsed']:6.2f}s  "
-          f"{ours_rate:7.1f} articles/s   (process wall {crawl['wall']:.1f}s; skipped {crawl['skipped'] or 0})")
+          f"{ours_rate:7.1f} articles/s   (process wall {crawl['wall']:.1f}s; extraction workers {crawl['workers']}; "
+          f"skipped {crawl['skipped'] or 0})")
     print(f"bare trafilatura x2   {baseline['extracted']:5d} extracted of {len(pages)} in {baseline['elapsed']:6.2f}s  {base_rate:7.1f} pages/s")
     print(f"ratio ours/baseline: {ours_rate / base_rate:.2f}")
     print(f"peak RSS: crawl main process {crawl['main_rss_mib']:.0f} MiB, largest crawl process {crawl['peak_rss_mib']:.0f} MiB")
