@@ -24,7 +24,7 @@ from pipelines.extractors.html_jsonld import parse_jsonld
 from pipelines.extractors.html_language import detect_language
 from pipelines.extractors.html_listing import looks_like_listing
 from pipelines.extractors.html_postfilter import filter_paragraphs, link_key
-from pipelines.extractors.metadata import extract_metadata
+from pipelines.extractors.metadata import Metadata, extract_metadata
 from pipelines.extractors.result import Extracted
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,10 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
         return None
     try:
         jsonld = parse_jsonld(tree)
+    except Exception as error:  # publishers' JSON-LD is free-form; never let it cost the body
+        logger.debug("unreadable JSON-LD on %s: %s", url, error)
+        jsonld = None
+    try:
         document = trafilatura.bare_extraction(
             tree,
             url=url,
@@ -138,9 +142,17 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
     if looks_like_listing(paragraphs):
         logger.debug("listing page, not an article: %s", url)
         return None
-    link_texts = {link_key(anchor.text_content()) for anchor in tree.iter("a")}
-    meta = extract_metadata(tree, url, jsonld)
-    headings = [" ".join(node.text_content().split()) for node in tree.iter("h1")]
+    try:
+        link_texts = {link_key(anchor.text_content()) for anchor in tree.iter("a")}
+        headings = [" ".join(node.text_content().split()) for node in tree.iter("h1")]
+    except Exception as error:  # text_content() chokes on a few malformed trees
+        logger.debug("no link texts for %s: %s", url, error)
+        link_texts, headings = set(), []
+    try:
+        meta = extract_metadata(tree, url, jsonld)
+    except Exception as error:  # a body without metadata is still worth keeping
+        logger.warning("metadata extraction failed on %s: %s", url, error)
+        meta = Metadata(canonical_url=url)
     paragraphs, removed = filter_paragraphs(paragraphs, meta.title, _chrome(), link_texts, headings)
     if not paragraphs or looks_like_listing(paragraphs):
         return None
