@@ -106,12 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve",
         help="browse the archive in Datasette (127.0.0.1)",
-        description="Start Datasette on the archive with newsmill's facets and canned queries. Never immutable: crawls may write while you browse.",
+        description="Start Datasette on the archive with newsmill's facets and canned queries. Not immutable unless "
+        "asked: crawls may write while you browse.",
         epilog="example: newsmill serve --db data/newsmill.db --port 8001",
     )
     _add_db(serve)
     serve.add_argument("--port", type=int, default=8001)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    serve.add_argument("--immutable", action="store_true",
+                       help="serve a finished archive read-only and faster (datasette -i); refused while it is being written")
     serve.set_defaults(handler=cmd_serve)
 
     explain = commands.add_parser(
@@ -305,12 +308,16 @@ def cmd_serve(args) -> int:
     if not Path(args.db).exists():
         raise CommandError(f"no archive at {args.db}: run `newsmill ingest PATH --db {args.db}` first")
     check_archive(args.db)
+    if args.immutable:
+        _refuse_immutable_while_written(args.db)
     with tempfile.TemporaryDirectory(prefix="newsmill-serve-") as folder:
         metadata_file = Path(folder) / "metadata.json"
         metadata_file.write_text(json.dumps(metadata_for(args.db, DATASETTE_METADATA)), encoding="utf-8")
-        # Never --immutable: the archive may be written by a crawl while it is browsed.
+        # Immutable only on request: Datasette then skips locking and reads a file it trusts
+        # not to change, so an archive a crawl writes to must be served without it.
+        database = ["-i", args.db] if args.immutable else [args.db]
         command = [
-            sys.executable, "-m", "datasette", "serve", args.db,
+            sys.executable, "-m", "datasette", "serve", *database,
             "--metadata", str(metadata_file),
             "--host", args.host, "--port", str(args.port),
             "--setting", "sql_time_limit_ms", "3000",
@@ -320,6 +327,22 @@ def cmd_serve(args) -> int:
             return subprocess.call(command)
         except KeyboardInterrupt:
             return 0
+
+
+def _refuse_immutable_while_written(db: str) -> None:
+    """check_archive has just closed its connection, which folds a finished or crashed
+    writer's log into the file; a log still there belongs to a process that has it open."""
+    from storage import writer_lock
+
+    if writer_lock.is_held_elsewhere(db):
+        holder = writer_lock.describe_holder(writer_lock.holder(db))
+        raise CommandError(f"--immutable refused: {db} is being written by {holder}; serve it without --immutable")
+    wal = Path(f"{db}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise CommandError(
+            f"--immutable refused: {wal} is not empty (another process has the archive open for writing); "
+            "serve it without --immutable"
+        )
 
 
 if __name__ == "__main__":
