@@ -106,6 +106,12 @@ def test_cookie_page_metadata_and_removals() -> None:
     assert any(rule.startswith("phrase:") or rule == "tail-chrome" for rule in rules)
 
 
+def test_detector_overrules_a_wrong_template_language() -> None:
+    pytest.importorskip("py3langid")
+    # the template says lang="de"; the article is in English
+    assert load("cookie_newsletter.html").language == "en"
+
+
 def test_russian_cp1251_page() -> None:
     result = load("russian_cp1251.html")
     assert result.language == "ru"
