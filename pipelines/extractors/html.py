@@ -3,8 +3,13 @@
 The page is parsed once; trafilatura, readability and the metadata readers share that tree.
 trafilatura runs with `favor_precision` and without comments (both measurably cleaner on the
 article-extraction benchmark); when it keeps clearly less prose than the page holds,
-readability is asked and its longer body taken if it contains trafilatura's. A JSON-LD
-articleBody replaces a body only when it is real (long, not a teaser) and longer.
+readability is asked and its longer body taken if it contains trafilatura's (or if
+trafilatura only found a stub). A JSON-LD articleBody replaces a body only when it is real
+(long, not a teaser) and more than twice as long: on pages where both exist, trafilatura's
+body is cleaner (publishers' articleBody carries captions and promos).
+trafilatura's own metadata pass is skipped (with_metadata=False): it costs as much as the
+extraction, and metadata.py reads JSON-LD and <meta> first, calling htmldate only as a last
+resort. Listing pages (teasers, no prose) return None.
 
 The contract follows trafilatura's own: a page with no extractable article returns None
 instead of raising, so a caller turns that into a reject with a reason.

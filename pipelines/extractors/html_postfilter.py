@@ -1,5 +1,7 @@
 """Drop page chrome that survives trafilatura: the headline echoed as the first paragraph,
-"Related: …" link lines inside the body, and sign-off boxes (newsletter, follow us) at the end.
+bylines/datelines/reading times above the body, "Related: …" link lines, teasers for other
+stories at the body's edges (a line that is wholly a link's text), and sign-off boxes
+(newsletter, follow us, wire credits) at the end. Every drop is returned as a `Removal`.
 
 Each rule is deliberately narrow and structural (position + shape of the line) so it holds
 across sites rather than fitting one page; phrase lists live in config via `match`.
