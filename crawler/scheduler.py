@@ -123,10 +123,11 @@ class Daemon:
         self.config = config
         self.sources = sources
         self.skipped: dict[str, int] = {}
+        # each job blocks a thread on its child for the whole crawl: one thread per source
+        self.executor = ThreadPoolExecutor(max_workers=max(1, len(sources)))
         self.scheduler = _Scheduler(
             jobstores={"default": job_store(config)},
-            # each job blocks a thread on its child for the whole crawl: one thread per source
-            executors={"default": ThreadPoolExecutor(max_workers=max(1, len(sources)))},
+            executors={"default": self.executor},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
             timezone=timezone.utc,
         )
@@ -152,6 +153,11 @@ class Daemon:
         CHILDREN.stop_all()
         if not CHILDREN.wait_idle(self.config.stop_grace + RECORD_MARGIN_SECONDS):
             logger.error("crawls still running after the grace period; exiting anyway")
+            return
+        # jobs queued before the shutdown see `stopping` and return at once; then the next
+        # daemon of this process (tests run several) may start crawls again
+        self.executor.shutdown(wait=True)
+        CHILDREN.reset()
 
     def _on_skip(self, event) -> None:
         self.skipped[event.job_id] = self.skipped.get(event.job_id, 0) + 1
