@@ -54,6 +54,17 @@ def test_feed_reader_refuses_html_and_does_not_expand_entities():
     assert all("root:" not in link for link in feed_links(xxe))
 
 
+def test_sitemap_entries_come_newest_first():
+    urlset = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+        <url><loc>https://n.test/2019/old.html</loc><lastmod>2019-01-02</lastmod></url>
+        <url><loc>https://n.test/undated.html</loc></url>
+        <url><loc>https://n.test/2026/new.html</loc><lastmod>2026-11-18T08:00:00+00:00</lastmod></url>
+        </urlset>"""
+    assert sitemap_links(urlset, 1 << 20).pages == [
+        "https://n.test/2026/new.html", "https://n.test/2019/old.html", "https://n.test/undated.html",
+    ]
+
+
 def test_sitemap_index_news_sitemap_gzip_and_robots():
     index = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
         <sitemap><loc>https://n.test/news.xml</loc></sitemap></sitemapindex>"""
@@ -225,10 +236,10 @@ SECTION = b"""<html><body>
 </body></html>"""
 
 
-def _spider(tmp_path, revisit="never"):
+def _spider(tmp_path, revisit="never", **settings):
     path = tmp_path / "sources.toml"
     path.write_text(SOURCES % revisit, encoding="utf-8")
-    crawler = get_crawler(NewsSpider, {"NEWSMILL_SOURCES": str(path), "NEWSMILL_DB": str(tmp_path / "a.db"), "NEWSMILL_SECTION_HOPS": 2})
+    crawler = get_crawler(NewsSpider, {"NEWSMILL_SOURCES": str(path), "NEWSMILL_DB": str(tmp_path / "a.db"), **settings})
     spider = NewsSpider.from_crawler(crawler, source="t")
     spider._open_lookup(spider)
     return spider
@@ -299,3 +310,15 @@ def test_retry_after_waits_capped_then_retries():
     started = time.monotonic()
     assert asyncio.run(middleware.process_response(retry, response)) is response  # retries used up: no wait
     assert time.monotonic() - started < 0.2
+
+
+def test_sitemap_index_is_followed_newest_first_up_to_the_cap(tmp_path):
+    spider = _spider(tmp_path, NEWSMILL_MAX_SITEMAPS=2)
+    index = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">""" + b"".join(
+        b"<sitemap><loc>https://n.test/sitemap-2026-%02d.xml</loc><lastmod>2026-%02d-01</lastmod></sitemap>" % (m, m)
+        for m in range(1, 6)
+    ) + b"</sitemapindex>"
+    response = Response("https://n.test/sitemap.xml", body=index, request=Request("https://n.test/sitemap.xml"))
+    urls = [request.url for request in spider.parse_sitemap(response)]
+    assert urls == ["https://n.test/sitemap-2026-05.xml", "https://n.test/sitemap-2026-04.xml"]
+    spider.closed("finished")

@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 ARTICLE, SECTION, FEED, SITEMAP, ROBOTS = "article", "section", "feed", "sitemap", "robots"
 ROLE = "newsmill_role"
 HOPS = "newsmill_hops"
+# Defaults of NEWSMILL_SECTION_HOPS and NEWSMILL_MAX_SITEMAPS (crawler/settings.py)
+DEFAULT_SECTION_HOPS = 2
+DEFAULT_MAX_SITEMAPS = 20
 
 
 class NewsSpider(scrapy.Spider):
@@ -53,6 +56,7 @@ class NewsSpider(scrapy.Spider):
         self.lookup: ArchiveLookup | None = None
         self.scheduled: set[str] = set()
         self.pages_left = 0
+        self.sitemaps_left = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -73,7 +77,8 @@ class NewsSpider(scrapy.Spider):
         # OffsiteMiddleware allows subdomains too: www.example.com and example.com are one site.
         self.allowed_domains = sorted({host.removeprefix("www.") for host in source.hosts})
         self.pages_left = source.max_pages
-        self.section_hops = settings.getint("NEWSMILL_SECTION_HOPS")
+        self.section_hops = settings.getint("NEWSMILL_SECTION_HOPS", DEFAULT_SECTION_HOPS)
+        self.sitemaps_left = settings.getint("NEWSMILL_MAX_SITEMAPS", DEFAULT_MAX_SITEMAPS)
         self.db_path = settings.get("NEWSMILL_DB")
         self.max_size = settings.getint("DOWNLOAD_MAXSIZE")
         self.links = LinkExtractor(deny=[pattern.pattern for pattern in source.deny], unique=True)
@@ -141,7 +146,12 @@ class NewsSpider(scrapy.Spider):
             yield self._skipped(response.url, exc.code, f"sitemap unreadable: {exc}")
             return
         for url in found.sitemaps:
+            if self.sitemaps_left <= 0:
+                # an index of hundreds of monthly sitemaps must not spend the page budget
+                self.crawler.stats.inc_value("newsmill/crawl/over_max_sitemaps")
+                break
             if self._on_site(url) and (request := self._request(url, SITEMAP)):
+                self.sitemaps_left -= 1
                 yield request
         self.crawler.stats.inc_value("newsmill/crawl/sitemap_links", len(found.pages))
         for url in found.pages:

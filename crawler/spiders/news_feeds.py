@@ -54,6 +54,8 @@ def feed_links(body: bytes) -> list[str]:
 
 @dataclass
 class SitemapLinks:
+    """Links of one sitemap, newest first when it gives <lastmod> dates."""
+
     sitemaps: list[str] = field(default_factory=list)  # nested sitemaps to fetch
     pages: list[str] = field(default_factory=list)
 
@@ -72,13 +74,18 @@ def sitemap_links(body: bytes, max_size: int) -> SitemapLinks:
         sitemap = Sitemap(body)
         if sitemap.type not in ("sitemapindex", "urlset"):
             raise NotAFeed(f"root element <{sitemap.type}> is not a sitemap", "not_a_sitemap")
-        target = found.sitemaps if sitemap.type == "sitemapindex" else found.pages
-        for entry in sitemap:
-            if entry.get("loc"):
-                target.append(entry["loc"])
+        entries = [(entry["loc"], entry.get("lastmod") or "") for entry in sitemap if entry.get("loc")]
     except (etree.LxmlError, StopIteration) as exc:
         # StopIteration: lxml found no element at all
         raise NotAFeed(f"unreadable XML: {exc or 'no element found'}", "not_a_sitemap") from exc
+    # Plain sitemaps often list the oldest pages first; a run's page budget belongs to the
+    # newest. W3C datetimes sort as text; undated entries keep their order, after dated ones.
+    entries.sort(key=lambda entry: entry[1], reverse=True)
+    links = [loc for loc, _ in entries]
+    if sitemap.type == "sitemapindex":
+        found.sitemaps = links
+    else:
+        found.pages = links
     return found
 
 
