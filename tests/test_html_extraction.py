@@ -198,3 +198,27 @@ def test_benchmark_f1_floor() -> None:
     for half in ("0-7", "8-f"):
         part = score([(truth[i], outputs[i]) for i in truth if held_out(i) == half])
         assert part.f1 >= HALF_F1_FLOOR, (half, part)
+
+
+def _page(head: str) -> str:
+    body = "".join(
+        f"<p>Paragraph {i} of a report on the harbour works, long enough to be prose rather than a caption, "
+        f"with a second clause so that it reads like a sentence from a real article about the town.</p>"
+        for i in range(6)
+    )
+    return f"<html><head>{head}</head><body><article><h1>Harbour works begin</h1>{body}</article></body></html>"
+
+
+def test_broken_jsonld_and_future_meta_date_fall_back() -> None:
+    head = (
+        '<title>Harbour works begin</title>'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
+        '<meta property="article:published_time" content="2999-01-01T00:00:00Z">'
+    )
+    result = extract_html(_page(head), url="https://town.example/2020/05/17/harbour-works")
+    assert result is not None
+    assert result.title == "Harbour works begin"
+    # the future meta date is refused; the URL's date is the next source
+    assert result.published == "2020-05-17"
+    assert result.published_origin == "url"
+    assert not result.paragraphs[0].startswith("Harbour works begin")
