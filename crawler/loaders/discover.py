@@ -2,6 +2,11 @@
 
 Everything is decided from lstat/stat, so FIFOs and devices are never opened (opening a
 FIFO blocks) and oversized files are refused without reading them.
+
+Symbolic links inside a folder are not followed unless asked (`--follow-symlinks`), and even
+then only to files and folders inside the folders given on the command line: a dump that
+links to /etc/passwd.txt or ~/.ssh must not put them in an archive served over HTTP. A path
+named on the command line is taken as given, links and all.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ class Found:
     kind: str
     gzipped: bool
     size: int
+    # what was listed, so the reader can tell a file swapped for another since (0: unknown)
+    device: int = 0
+    inode: int = 0
 
 
 @dataclass(frozen=True)
@@ -62,21 +70,27 @@ def discover(
     twice, which also breaks symlink loops.
     """
     entered: set[tuple[int, int]] = set()
-    for given in paths:
-        # absolute, so a sighting names the same file whatever folder newsmill ran from
-        path = os.path.abspath(os.fspath(given))
+    # absolute, so a sighting names the same file whatever folder newsmill ran from
+    given_paths = [os.path.abspath(os.fspath(given)) for given in paths]
+    roots = tuple(os.path.realpath(path) for path in given_paths if os.path.isdir(path))
+    for path in given_paths:
         try:
             info = os.stat(path)
         except OSError as exc:
             yield Refused(printable_path(path), "unreadable", f"cannot stat: {exc.strerror or exc}")
             continue
         if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path, info, max_bytes, follow_symlinks, entered)
+            yield from _walk(path, info, max_bytes, follow_symlinks, entered, roots)
         else:
             yield _classify(path, info, max_bytes, named=True)
 
 
-def _walk(directory, info, max_bytes, follow_symlinks, entered) -> Iterator[Found | Refused]:
+def _inside(path: str, roots: tuple[str, ...]) -> bool:
+    real = os.path.realpath(path)
+    return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+
+def _walk(directory, info, max_bytes, follow_symlinks, entered, roots) -> Iterator[Found | Refused]:
     identity = (info.st_dev, info.st_ino)
     if identity in entered:
         return
@@ -96,13 +110,16 @@ def _walk(directory, info, max_bytes, follow_symlinks, entered) -> Iterator[Foun
                         yield Refused(printable_path(path), "symlink", "symbolic link not followed (use --follow-symlinks)")
                     continue
                 target_info = os.stat(path)
+                if not _inside(path, roots) and (kind_of(entry.name) or stat.S_ISDIR(target_info.st_mode)):
+                    yield Refused(printable_path(path), "symlink_outside", "symbolic link out of the given folders: not followed")
+                    continue
             else:
                 target_info = entry.stat(follow_symlinks=False)
         except OSError as exc:
             yield Refused(printable_path(path), "unreadable", f"cannot stat: {exc.strerror or exc}")
             continue
         if stat.S_ISDIR(target_info.st_mode):
-            yield from _walk(path, target_info, max_bytes, follow_symlinks, entered)
+            yield from _walk(path, target_info, max_bytes, follow_symlinks, entered, roots)
         elif kind_of(entry.name):
             yield _classify(path, target_info, max_bytes, named=False)
         # other files in a folder (images, sidecars) are not documents: silently passed over
@@ -127,4 +144,4 @@ def _classify(path: str, info: os.stat_result, max_bytes: int, *, named: bool) -
     if info.st_size > max_bytes:
         return Refused(shown, "too_large", f"{info.st_size} bytes exceeds the {max_bytes}-byte limit")
     kind, gzipped = detected
-    return Found(path, kind, gzipped, info.st_size)
+    return Found(path, kind, gzipped, info.st_size, info.st_dev, info.st_ino)
