@@ -56,6 +56,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 #   NEWSMILL_SECTION_HOPS     how many non-article pages deep links are followed from a start page (default 2)
 #   NEWSMILL_RETRY_AFTER_MAX  longest wait, in seconds, a Retry-After header can impose before a retry (default 60)
 #   NEWSMILL_MAX_SITEMAPS     nested sitemaps (from indexes) fetched per run, newest first (default 20)
+#   NEWSMILL_FOLLOW_ARTICLE_LINKS  follow links found on article pages too (default False: articles are leaves)
 ROBOTSTXT_OBEY = True
 USER_AGENT = "newsmill/0.1 (+news archive crawler; one request at a time; respects robots.txt)"
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
@@ -78,6 +79,7 @@ NEWSMILL_SOURCES = "config/sources.toml"
 NEWSMILL_SECTION_HOPS = 2
 NEWSMILL_RETRY_AFTER_MAX = 60.0
 NEWSMILL_MAX_SITEMAPS = 20
+NEWSMILL_FOLLOW_ARTICLE_LINKS = False
 DOWNLOADER_MIDDLEWARES = {
     # after OffsiteMiddleware (50), before robots.txt is fetched (100)
     "crawler.middlewares.guard.UrlGuardMiddleware": 60,

@@ -261,6 +261,20 @@ def test_section_page_is_followed_not_yielded(tmp_path):
     spider.closed("finished")
 
 
+def test_article_pages_are_leaves_unless_asked(tmp_path):
+    spider = _spider(tmp_path)
+    out = list(spider.parse_page(_response("https://n.test/2026/x.html", SECTION, "article")))
+    assert [type(item) for item in out] == [RawDocument]
+    spider.closed("finished")
+    spider = _spider(tmp_path, NEWSMILL_FOLLOW_ARTICLE_LINKS=True)
+    out = list(spider.parse_page(_response("https://n.test/2026/x.html", SECTION, "article")))
+    # article links only: an article page is no section, so sections are not followed from it
+    assert [getattr(item, "url", None) for item in out[1:]] == [
+        "https://n.test/2026/a.html", "https://n.test/2026/b.html", "https://n.test/2026/c.html", "https://n.test/2026/d.html",
+    ]
+    spider.closed("finished")
+
+
 def test_article_page_is_yielded_with_its_bytes_and_content_type(tmp_path):
     spider = _spider(tmp_path)
     body = b"<html><body><article><p>Story.</p></article></body></html>"
