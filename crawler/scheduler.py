@@ -16,7 +16,9 @@ vanished sources are removed.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor as FuturesPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -27,6 +29,7 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.scheduler_crawl import (
     CHILDREN,
@@ -105,7 +108,7 @@ class PlanEntry:
     change: str
 
 
-class _Scheduler(BackgroundScheduler):
+class Scheduler(BackgroundScheduler):
     """BackgroundScheduler whose loop, woken by shutdown(), does not make one last pass over the
     due jobs: that pass submits them to the executor just shut down (an error per job) and
     moves their next run time on in the job store, losing the run a restart should make."""
@@ -125,7 +128,7 @@ class Daemon:
         self.skipped: dict[str, int] = {}
         # each job blocks a thread on its child for the whole crawl: one thread per source
         self.executor = ThreadPoolExecutor(max_workers=max(1, len(sources)))
-        self.scheduler = _Scheduler(
+        self.scheduler = Scheduler(
             jobstores={"default": job_store(config)},
             executors={"default": self.executor},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
@@ -136,9 +139,14 @@ class Daemon:
 
     def start(self) -> list[PlanEntry]:
         CHILDREN.reset()
-        Path(self.config.job_store).parent.mkdir(parents=True, exist_ok=True)
-        self.scheduler.start(paused=True)
-        plan = reconcile(self.scheduler, self.scheduler.get_jobs(), self.sources, self.config)
+        with _job_store_errors(self.config):
+            Path(self.config.job_store).parent.mkdir(parents=True, exist_ok=True)
+            self.scheduler.start(paused=True)
+            try:
+                plan = reconcile(self.scheduler, self.scheduler.get_jobs(), self.sources, self.config)
+            except BaseException:
+                self.scheduler.shutdown(wait=False)
+                raise
         self.scheduler.resume()
         for entry in plan:
             logger.info("%s: %s, next run %s (%s)", entry.source, entry.trigger, _when(entry.next_run), entry.change)
@@ -209,15 +217,26 @@ def reconcile(scheduler, jobs, sources: dict[str, Source], config: ScheduleConfi
 
 def list_plan(config: ScheduleConfig, sources: dict[str, Source]) -> list[PlanEntry]:
     """What a start would do, without changing the persisted plan."""
-    Path(config.job_store).parent.mkdir(parents=True, exist_ok=True)
-    # the store alone, read with a scheduler that never starts: nothing can run or move
-    scheduler = _Scheduler(timezone=timezone.utc)
-    store = job_store(config)
-    store.start(scheduler, "default")
+    with _job_store_errors(config):
+        Path(config.job_store).parent.mkdir(parents=True, exist_ok=True)
+        # the store alone, read with a scheduler that never starts: nothing can run or move
+        scheduler = Scheduler(timezone=timezone.utc)
+        store = job_store(config)
+        store.start(scheduler, "default")
+        try:
+            return reconcile(scheduler, store.get_all_jobs(), sources, config, dry_run=True)
+        finally:
+            store.shutdown()
+
+
+@contextmanager
+def _job_store_errors(config: ScheduleConfig):
     try:
-        return reconcile(scheduler, store.get_all_jobs(), sources, config, dry_run=True)
-    finally:
-        store.shutdown()
+        yield
+    except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+        # SQLAlchemy wraps the driver's error in several lines of context; the cause is enough
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise ScheduleError(f"cannot use job store {config.job_store}: {reason}") from exc
 
 
 def job_store(config: ScheduleConfig) -> SQLAlchemyJobStore:
