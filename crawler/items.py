@@ -33,6 +33,8 @@ class RawDocument:
     batch_repeats: frozenset[str] = field(default_factory=frozenset)
     skip_code: str | None = None
     skip_reason: str | None = None
+    # the source's declared language, used when the document itself does not tell
+    language_hint: str | None = None
 
     # filled by the pipelines
     # where this document's chrome is learned: a crawl's source, or a source + folder of dumps

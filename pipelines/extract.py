@@ -118,6 +118,8 @@ def extract_document(item: RawDocument, learned: frozenset[str] = frozenset()) -
         raise ExtractionFailed(f"extractor failed: {type(exc).__name__}: {exc}") from exc
     if item.extracted is None or not item.extracted.paragraphs:
         raise Rejected("not_article", "no article text found (empty, chrome only, or a listing page)")
+    if item.extracted.language is None and item.language_hint:
+        item.extracted.language = item.language_hint
     # the raw bytes are no longer needed; do not carry them through the remaining stages
     item.body = b""
     return item

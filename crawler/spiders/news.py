@@ -99,6 +99,8 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self):
         source = self.source
+        # an upper bound: lets the extract stage skip starting worker processes for a small crawl
+        self.crawler.stats.set_value("newsmill/documents_expected", source.max_pages)
         for url in source.start_urls:
             if request := self._request(url, SECTION, hops=0):
                 yield request
@@ -235,6 +237,7 @@ class NewsSpider(scrapy.Spider):
             url=response.url,
             declared_encoding=_content_type(response),
             fetched_at=utc_now(),
+            language_hint=self.source.language,
         )
 
     def _skipped(self, url: str, code: str, reason: str) -> RawDocument:
