@@ -38,7 +38,7 @@ from crawler.scheduler_crawl import (
     CrawlOutcome,
     run_scheduled_crawl,
 )
-from crawler.scheduler_plan import describe, is_due, parse_utc, trigger_for
+from crawler.scheduler_plan import describe, is_due, next_due, parse_utc, trigger_for
 from crawler.sources import Source
 from storage.db import open_database
 from storage.scheduler_runs import last_run
@@ -201,8 +201,7 @@ def reconcile(scheduler, jobs, sources: dict[str, Source], config: ScheduleConfi
         if job is not None and str(job.trigger) == str(trigger):
             next_run, change = job.next_run_time, KEPT
         else:
-            due = is_due(source, last_started.get(name), now)
-            next_run = now if due else trigger.get_next_fire_time(None, now)
+            next_run = next_due(source, last_started.get(name), now)
             change = ADDED if job is None else CHANGED
         if not dry_run:
             # add_job with an explicit next_run_time: a kept job keeps its place in the plan,

@@ -47,6 +47,16 @@ def is_due(source: Source, last_started: datetime | None, now: datetime) -> bool
     return (now - last_started).total_seconds() >= every - slack
 
 
+def next_due(source: Source, last_started: datetime | None, now: datetime) -> datetime:
+    """When a new job first runs: now if due, else one interval after the last start (cron:
+    its next firing), so adding a job never postpones a run the archive's history calls for."""
+    if is_due(source, last_started, now):
+        return now
+    if source.schedule:
+        return trigger_for(source).get_next_fire_time(None, now)
+    return last_started + timedelta(seconds=source.every or DEFAULT_EVERY_SECONDS)
+
+
 def parse_utc(text: str) -> datetime:
     """Archive dates are ISO-8601 UTC text."""
     value = datetime.fromisoformat(text)
