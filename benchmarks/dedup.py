@@ -27,9 +27,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipelines.fingerprint import content_hash  # noqa: E402
 from storage.archive import Archive  # noqa: E402
-from storage.minhash import fingerprint  # noqa: E402
+from storage.minhash import fingerprint_of_normalized  # noqa: E402
+from storage.normalize import body_hash, normalize_body  # noqa: E402
 from storage.records import ArticleRecord  # noqa: E402
 
 LADDER = (10_000, 100_000, 1_000_000)
@@ -68,10 +68,12 @@ def edited_copy(text: str, rng: random.Random) -> str:
 
 
 def make_record(text: str, number: int) -> ArticleRecord:
+    """As pipelines/dedupe.py builds it: one normalisation for the hash and the fingerprint."""
+    normalized = normalize_body(text)
     return ArticleRecord(
         text=text,
-        content_hash=content_hash(text),
-        fingerprint=fingerprint(text),
+        content_hash=body_hash(normalized),
+        fingerprint=fingerprint_of_normalized(normalized),
         source="bench",
         path=f"bench/{number}.txt",
         title=f"Article {number}",
@@ -95,33 +97,51 @@ def rss_mib() -> float:
 
 
 def typical_page(rng: random.Random, corpus: Corpus) -> str:
-    """A news page as sites serve them: header, menus, sidebar, 600-word article, related links, footer."""
+    """A news page as sites serve them (~120 KB): head with JSON-LD, inline config and analytics
+    scripts, a mega-menu, a sidebar, a 600-word article, related links, comments and a footer."""
     def links(n: int) -> str:
-        return "".join(f'<li><a href="/section/{rng.randrange(10**6)}">{corpus.body()[:60]}</a></li>' for _ in range(n))
+        return "".join(
+            f'<li class="menu-item"><a class="menu-link" href="/section/{rng.randrange(10**6)}">'
+            f'<span>{corpus.body()[:50]}</span></a></li>'
+            for _ in range(n)
+        )
 
-    article_words = Corpus(600, seed=rng.randrange(10**6)).body().split("\n\n")
-    paragraphs = "".join(f"<p>{p}</p>" for p in article_words)
+    article = Corpus(600, seed=rng.randrange(10**6)).body().split("\n\n")
+    paragraphs = "".join(f"<p>{paragraph}</p>" for paragraph in article)
+    config = "".join(f'"key{i}": {{"id": {rng.randrange(10**9)}, "enabled": true, "path": "/static/{i}.js"}}, ' for i in range(300))
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour authority widens channel</title>
 <meta property="og:title" content="Harbour authority widens channel"><meta name="author" content="Staff reporter">
 <meta property="article:published_time" content="2026-03-02T08:00:00Z"><link rel="canonical" href="https://news.example/a/1">
-<script>{"var tracking = {};" * 400}</script><style>{".nav{color:red}" * 400}</style></head><body>
-<header><nav><ul>{links(60)}</ul></nav></header>
-<div class="layout"><aside class="sidebar"><h3>Most read</h3><ul>{links(40)}</ul></aside>
+<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Harbour authority widens channel",
+"datePublished": "2026-03-02T08:00:00Z", "author": {{"@type": "Person", "name": "Staff reporter"}}}}</script>
+<script>window.__CONFIG__ = {{{config}}};</script><script>{"window.dataLayer.push({event: 'view'});" * 300}</script>
+<style>{".nav .item{{color:#123;margin:0 4px}} " * 400}</style></head><body>
+<header><div class="top-bar"><ul>{links(20)}</ul></div><nav class="mega-menu"><ul>{links(160)}</ul></nav></header>
+<div class="layout"><aside class="sidebar"><h3>Most read</h3><ul>{links(40)}</ul><div class="ad">Advertisement</div></aside>
 <main><article><h1>Harbour authority widens channel</h1><div class="byline">By Staff reporter, 2 March 2026</div>
+<div class="share"><a href="#">Share</a><a href="#">Tweet</a><a href="#">Email</a></div>
 <div class="article-body">{paragraphs}</div></article>
-<section class="related"><h2>Related</h2><ul>{links(30)}</ul></section>
-<section class="comments"><h2>Comments</h2>{"<div class='comment'><p>Great article, thanks.</p></div>" * 20}</section></main></div>
-<footer><ul>{links(50)}</ul><p>Copyright 2026 News Example. All rights reserved.</p></footer></body></html>"""
+<section class="related"><h2>Related</h2><ul>{links(40)}</ul></section>
+<section class="comments"><h2>Comments</h2>{"<div class='comment'><p>Great article, thanks.</p></div>" * 30}</section></main></div>
+<footer><ul>{links(80)}</ul><p>Copyright 2026 News Example. All rights reserved.</p></footer></body></html>"""
 
 
-def extraction_cpu_ms(pages: list[str]) -> float:
+def extract_pages(pages: list[str]) -> tuple[float, list[str]]:
+    """CPU ms per page of trafilatura.bare_extraction as pipelines/extractors/html.py calls it,
+    and the extracted article texts."""
     import trafilatura
 
     trafilatura.bare_extraction(pages[0], with_metadata=True)  # warm-up: imports and caches
     start = time.process_time()
-    for page in pages:
-        trafilatura.bare_extraction(page, with_metadata=True, include_comments=False)
-    return (time.process_time() - start) / len(pages) * 1000
+    documents = [trafilatura.bare_extraction(page, with_metadata=True, include_comments=False) for page in pages]
+    return (time.process_time() - start) / len(pages) * 1000, [document.text for document in documents]
+
+
+def page_articles_cpu_ms(archive: Archive, texts: list[str], first_number: int) -> float:
+    """Dedup + store of the pages' own articles: the cost to set against their extraction."""
+    start = time.process_time()
+    store(archive, texts, first_number, len(texts))
+    return (time.process_time() - start) / len(texts) * 1000
 
 
 def measure(archive: Archive, corpus: Corpus, stored_texts_sample: list[str], count: int, first_number: int,
@@ -150,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=200, help="words per synthetic body (default 200)")
     parser.add_argument("--batch", type=int, default=200, help="records per store_batch (the pipeline's default)")
     parser.add_argument("--sample", type=int, default=3000, help="articles measured at each checkpoint")
-    parser.add_argument("--pages", type=int, default=20, help="typical pages extracted at each checkpoint")
+    parser.add_argument("--pages", type=int, default=50, help="typical pages extracted (and their articles stored) at each checkpoint")
     parser.add_argument("--db", help="archive file (default: a temporary file, removed afterwards)")
     args = parser.parse_args(argv)
 
@@ -159,12 +179,15 @@ def main(argv: list[str] | None = None) -> int:
     db_path = Path(args.db) if args.db else Path(workdir.name) / "bench.db"
     rng = random.Random(11)
     corpus = Corpus(args.words)
-    pages = [typical_page(rng, corpus) for _ in range(args.pages)]
     archive = Archive.open(db_path)
     stored = 0
     kept: list[str] = []  # a bounded sample of stored bodies to copy from
     rows = []
-    print(f"bodies of {args.words} words, batches of {args.batch}, {args.sample} measured per checkpoint, db {db_path}")
+    page_bytes = len(typical_page(random.Random(0), corpus))
+    print(
+        f"synthetic bodies of {args.words} words, batches of {args.batch}, {args.sample} measured per checkpoint; "
+        f"{args.pages} typical pages of ~{page_bytes // 1024} KB (600-word article) per checkpoint; db {db_path}"
+    )
     fill_started = time.perf_counter()
     for checkpoint in ladder:
         while stored < checkpoint:
@@ -175,22 +198,28 @@ def main(argv: list[str] | None = None) -> int:
             kept = (kept + rng.sample(texts, min(50, count)))[-500:]
             print(f"  filled {stored:>9,} ({time.perf_counter() - fill_started:.0f}s)", file=sys.stderr, flush=True)
         cpu_ms, wall_ms, relations, texts = measure(archive, corpus, kept, args.sample, stored, args.batch, rng)
-        extract_ms = extraction_cpu_ms(pages)
-        rows.append((checkpoint, cpu_ms, wall_ms, extract_ms, rss_mib(), relations))
         stored += args.sample
+        extract_ms, page_texts = extract_pages([typical_page(rng, corpus) for _ in range(args.pages)])
+        page_ms = page_articles_cpu_ms(archive, page_texts, stored)
+        stored += len(page_texts)
+        rows.append((checkpoint, cpu_ms, wall_ms, page_ms, extract_ms, rss_mib(), relations))
     archive.close()
     size_mib = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*")) / 2**20
 
     print()
-    print(f"{'stored':>10} {'dedup+store CPU':>16} {'wall':>9} {'extract CPU':>12} {'ratio':>6} {'RSS':>9}  decisions in sample")
-    for stored_at, cpu_ms, wall_ms, extract_ms, rss, relations in rows:
+    print(f"{'stored':>10} {'dedup+store CPU':>16} {'wall':>9} {'RSS':>8} | {'page article':>12} {'extract':>9} {'ratio':>6} | decisions in sample")
+    for stored_at, cpu_ms, wall_ms, page_ms, extract_ms, rss, relations in rows:
         print(
-            f"{stored_at:>10,} {cpu_ms:>13.3f} ms {wall_ms:>6.3f} ms {extract_ms:>9.2f} ms {cpu_ms / extract_ms:>6.1%} "
-            f"{rss:>6.0f} MiB  " + ", ".join(f"{k} {v}" for k, v in sorted(relations.items()))
+            f"{stored_at:>10,} {cpu_ms:>13.3f} ms {wall_ms:>6.3f} ms {rss:>4.0f} MiB | {page_ms:>9.3f} ms {extract_ms:>6.2f} ms "
+            f"{page_ms / extract_ms:>6.1%} | " + ", ".join(f"{k} {v}" for k, v in sorted(relations.items()))
         )
     first, last = rows[0], rows[-1]
-    print(f"time per article at {last[0]:,} / at {first[0]:,}: CPU x{last[1] / first[1]:.2f}, wall x{last[2] / first[2]:.2f}; "
-          f"RSS {first[4]:.0f} -> {last[4]:.0f} MiB; archive {size_mib:,.0f} MiB")
+    print(
+        f"per article at {last[0]:,} vs {first[0]:,}: CPU x{last[1] / first[1]:.2f}, wall x{last[2] / first[2]:.2f}; "
+        f"RSS {first[5]:.0f} -> {last[5]:.0f} MiB; archive {size_mib:,.0f} MiB on disk"
+    )
+    print("dedup+store CPU: content hash + MinHash + store_batch per synthetic article; page article: the same for the")
+    print("600-word article extracted from each typical page; ratio: page article / trafilatura.bare_extraction of its page")
     workdir.cleanup()
     return 0
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 import logging
 
 from crawler.items import RawDocument
-from pipelines.fingerprint import choose_url, content_hash
-from storage.minhash import fingerprint
+from pipelines.fingerprint import choose_url
+from storage.minhash import fingerprint_of_normalized
+from storage.normalize import body_hash, normalize_body
 from storage.near_duplicates import DEFAULT_THRESHOLD
 from storage.records import ArticleRecord
 
@@ -36,9 +37,11 @@ class DedupePipeline:
     def process_item(self, item: RawDocument) -> RawDocument:
         extracted = item.extracted
         text = extracted.text
+        # one normalisation for both the exact hash and the shingles (pipelines.fingerprint.content_hash)
+        normalized = normalize_body(text)
         item.record = ArticleRecord(
             text=text,
-            content_hash=content_hash(text),
+            content_hash=body_hash(normalized),
             source=item.source,
             url=choose_url(extracted.canonical_url, item.url),
             fetched_url=item.url,
@@ -51,7 +54,7 @@ class DedupePipeline:
             section=extracted.section,
             site=extracted.site,
             tags=extracted.tags,
-            fingerprint=fingerprint(text),
+            fingerprint=fingerprint_of_normalized(normalized),
             near_duplicate_threshold=self.near_duplicate_threshold,
         )
         return item

@@ -6,30 +6,18 @@ quote styles, dashes, spacing, line endings, case, Unicode compatibility forms.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-
 import courlan
 from urllib.parse import urlsplit
 from w3lib.url import canonicalize_url
 
-_QUOTES = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": "",
-})
-_SPACE = re.compile(r"\s+")
+# normalize_body lives with the archive, which needs it without this module's URL libraries
+from storage.normalize import body_hash, normalize_body
 
-
-def normalize_body(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return _SPACE.sub(" ", text).strip().casefold()
+__all__ = ["canonical_url", "choose_url", "content_hash", "normalize_body"]
 
 
 def content_hash(text: str) -> str:
-    return hashlib.sha256(normalize_body(text).encode("utf-8")).hexdigest()
+    return body_hash(normalize_body(text))
 
 
 def canonical_url(url: str | None) -> str | None:

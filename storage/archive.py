@@ -187,12 +187,14 @@ class Archive:
         similarity: float | None = None,
     ) -> Decision:
         place_url = record.fetched_url or record.url
-        existing = self.db.execute(
-            "SELECT id FROM sightings WHERE article_id = ? AND ifnull(url, '') = ifnull(?, '') "
-            "AND ifnull(path, '') = ifnull(?, '')",
-            [article_id, place_url, record.path],
-        ).fetchone()
-        self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [now, article_id])
+        existing = None
+        if relation != NEW:  # a new article has no sightings yet, and its last_seen is now
+            existing = self.db.execute(
+                "SELECT id FROM sightings WHERE article_id = ? AND ifnull(url, '') = ifnull(?, '') "
+                "AND ifnull(path, '') = ifnull(?, '')",
+                [article_id, place_url, record.path],
+            ).fetchone()
+            self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [now, article_id])
         if existing:
             sighting_id = existing[0]
             self.db.execute(

@@ -3,10 +3,10 @@
 Only the cleaned body is fingerprinted, never chrome or the headline, so a re-titled copy
 still matches and two stories sharing a site template do not.
 
-Words are taken as runs of letters and digits after NFKC and case folding, so quote styles,
-dashes, doubled spaces and CRLF vanish before shingling. Five-word shingles: a corrected
-figure changes at most five of them, while two different stories sharing an agency intro
-and a byline share only the handful of shingles inside that sentence.
+Words are the body after storage.normalize (the same normalisation as the exact hash: quote
+styles, dashes, doubled spaces and CRLF folded, case folded) split at spaces. Five-word
+shingles: a corrected figure changes at most five of them, while two different stories
+sharing an agency intro and a byline share only the handful of shingles inside that sentence.
 
 The signature comes from rensa's RMinHash (a Rust MinHash): it hashes tokens with a fixed,
 seeded hasher, so a signature is the same in every process and every run. That is what lets
@@ -17,12 +17,12 @@ guards it (see storage/near_duplicates.py).
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 import rensa
+
+from storage.normalize import normalize_body
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128
@@ -33,7 +33,6 @@ SEED = 20240611
 BANDS = 20
 ROWS_PER_BAND = 5
 
-_WORD = re.compile(r"\w+")
 _PROBE_TEXT = (
     "A fixed sentence whose signature must never change between processes, machines or "
     "releases, because every band key stored in the archive was derived the same way."
@@ -56,9 +55,14 @@ class Layout:
 
 @dataclass(frozen=True)
 class BodyFingerprint:
-    shingles: frozenset[str]
+    shingle_list: list[str]  # may repeat a shingle: MinHash does not care, Jaccard uses the set
     signature: np.ndarray  # uint32[NUM_PERM]
     band_keys: tuple[int, ...]  # signed 64-bit, one per band; empty when the body has no words
+
+    @property
+    def shingles(self) -> frozenset[str]:
+        # only candidates of a lookup need the set; most documents never build it
+        return frozenset(self.shingle_list)
 
     @property
     def signature_blob(self) -> bytes:
@@ -69,40 +73,49 @@ class BodyFingerprint:
         return bool(self.band_keys)
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-
-
 def shingles(text: str) -> frozenset[str]:
-    tokens = words(text)
-    if len(tokens) < SHINGLE_WORDS:
-        return frozenset([" ".join(tokens)]) if tokens else frozenset()
-    columns = [tokens[offset:] for offset in range(SHINGLE_WORDS)]
-    return frozenset(map(" ".join, zip(*columns)))
+    return frozenset(shingle_list(normalize_body(text)))
+
+
+def shingle_list(normalized: str) -> list[str]:
+    """Every run of SHINGLE_WORDS words of the normalised text (its words are single-spaced)."""
+    if not normalized:
+        return []
+    words = normalized.split(" ")
+    if len(words) < SHINGLE_WORDS:
+        return [normalized]
+    return list(map(" ".join, zip(*(words[offset:] for offset in range(SHINGLE_WORDS)))))
 
 
 def fingerprint(text: str) -> BodyFingerprint:
-    shingle_set = shingles(text)
-    if not shingle_set:
-        return BodyFingerprint(shingle_set, np.zeros(NUM_PERM, dtype=np.uint32), ())
+    return fingerprint_of_normalized(normalize_body(text))
+
+
+def fingerprint_of_normalized(normalized: str) -> BodyFingerprint:
+    """For callers that already hold normalize_body(text), as the content hash needs it too."""
+    shingle_runs = shingle_list(normalized)
+    if not shingle_runs:
+        return BodyFingerprint(shingle_runs, np.zeros(NUM_PERM, dtype=np.uint32), ())
     minhash = rensa.RMinHash(NUM_PERM, SEED)
-    minhash.update(list(shingle_set))
+    minhash.update(shingle_runs)
     signature = np.asarray(minhash.digest(), dtype=np.uint32)
-    return BodyFingerprint(shingle_set, signature, band_keys(signature))
+    return BodyFingerprint(shingle_runs, signature, band_keys(signature))
+
+
+_MERSENNE_61 = (1 << 61) - 1
+_BAND_WIDTH = ROWS_PER_BAND * 4
 
 
 def band_keys(signature: np.ndarray) -> tuple[int, ...]:
-    """One key per band, the band number mixed in so equal rows in different bands never collide.
-    Signed, because SQLite's INTEGER is a signed 64-bit value."""
+    """One key per band: the band's rows as one integer, the band number mixed in so equal rows
+    in different bands never collide, reduced modulo a Mersenne prime. The rows are MinHash
+    values, already uniform, so the reduction stays uniform; below 2**61 the key also fits
+    SQLite's signed 64-bit INTEGER. Plain integer arithmetic: the same in every process."""
     raw = signature[: BANDS * ROWS_PER_BAND].astype("<u4", copy=False).tobytes()
-    width = ROWS_PER_BAND * 4
     return tuple(
-        int.from_bytes(
-            hashlib.blake2b(raw[band * width : (band + 1) * width], digest_size=8, salt=band.to_bytes(16, "little")).digest(),
-            "little",
-            signed=True,
-        )
-        for band in range(BANDS)
+        (int.from_bytes(raw[offset : offset + _BAND_WIDTH], "little") + band * 0x9E3779B97F4A7C15)
+        % _MERSENNE_61
+        for band, offset in enumerate(range(0, len(raw), _BAND_WIDTH))
     )
 
 
