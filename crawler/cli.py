@@ -300,6 +300,7 @@ def cmd_explain(args) -> int:
 
 def cmd_serve(args) -> int:
     import json
+    import signal
     import subprocess
     import tempfile
 
@@ -321,11 +322,18 @@ def cmd_serve(args) -> int:
             "--metadata", str(metadata_file),
             "--host", args.host, "--port", str(args.port),
             "--setting", "sql_time_limit_ms", "3000",
+            # Suggestions run a count(distinct) per column on every table page: 1-2 s each on a
+            # 100k-article archive. The useful facets are configured in config/datasette.yml.
+            "--setting", "suggest_facets", "off",
         ]
         print(f"serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
+        server = subprocess.Popen(command)
+        # SIGTERM (systemd, a test harness) must stop Datasette too, not leave it orphaned
+        signal.signal(signal.SIGTERM, lambda signum, frame: server.terminate())
         try:
-            return subprocess.call(command)
-        except KeyboardInterrupt:
+            return server.wait()
+        except KeyboardInterrupt:  # Ctrl-C reached Datasette as well: let it finish
+            server.wait()
             return 0
 
 
