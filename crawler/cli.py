@@ -243,6 +243,12 @@ def cmd_schedule(args) -> int:
     import signal
     import threading
 
+    # First thing: a SIGTERM during start-up (imports, opening the plan) is a stop, not a kill.
+    stop = threading.Event()
+    if not args.list:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda signum, frame: stop.set())
+
     from crawler import scheduler
     from crawler.sources import SourceError, load_sources
 
@@ -265,12 +271,8 @@ def cmd_schedule(args) -> int:
         if args.list:
             print("\n".join(scheduler.format_plan(scheduler.list_plan(config, sources))) or "no sources")
             return 0
-        stop = threading.Event()
-        on_signal = (lambda signum, frame: scheduler.stop_children()) if args.once else (lambda signum, frame: stop.set())
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, on_signal)
         if args.once:
-            outcomes = scheduler.run_once(config, sources)
+            outcomes = scheduler.run_once(config, sources, stop)
             for outcome in outcomes:
                 print(f"{outcome.source}: {outcome.status} (runs {', '.join(map(str, outcome.run_ids)) or 'none'})")
             if not outcomes:

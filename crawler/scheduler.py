@@ -20,6 +20,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor as FuturesPool
+from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -148,6 +149,9 @@ class Daemon:
                 self.scheduler.shutdown(wait=False)
                 raise
         self.scheduler.resume()
+        if not self.sources:
+            logger.warning("no sources in %s: nothing to schedule", self.config.sources_path)
+        logger.info("plan kept in %s", self.config.job_store)
         for entry in plan:
             logger.info("%s: %s, next run %s (%s)", entry.source, entry.trigger, _when(entry.next_run), entry.change)
         return plan
@@ -255,22 +259,22 @@ def format_plan(plan: list[PlanEntry], now: datetime | None = None) -> list[str]
     return lines
 
 
-def run_once(config: ScheduleConfig, sources: dict[str, Source]) -> list[CrawlOutcome]:
-    """Crawl every due source once, side by side, and return their outcomes (for cron/systemd timers)."""
+def run_once(config: ScheduleConfig, sources: dict[str, Source], stop: threading.Event | None = None) -> list[CrawlOutcome]:
+    """Crawl every due source once, side by side, and return their outcomes (for cron/systemd
+    timers). Setting `stop` stops the running crawls as the daemon's shutdown does."""
     CHILDREN.reset()
+    stop = stop or threading.Event()
     now = datetime.now(timezone.utc)
     last_started = last_starts(config.db_path, sources)
     due = [name for name, source in sources.items() if is_due(source, last_started.get(name), now)]
-    if not due:
+    if not due or stop.is_set():
         return []
     with FuturesPool(max_workers=len(due), thread_name_prefix="newsmill-once") as pool:
         futures = [pool.submit(run_scheduled_crawl, **config.job_kwargs(name)) for name in due]
+        while futures_wait(futures, timeout=STOP_POLL_SECONDS).not_done:
+            if stop.is_set() and not CHILDREN.stopping.is_set():
+                CHILDREN.stop_all()
         return [outcome for outcome in (future.result() for future in futures) if outcome is not None]
-
-
-def stop_children() -> None:
-    """For --once: SIGTERM the running crawls (the CLI's signal handler)."""
-    CHILDREN.stop_all()
 
 
 def last_starts(db_path: str, sources) -> dict[str, datetime | None]:
