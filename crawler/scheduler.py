@@ -15,6 +15,7 @@ vanished sources are removed.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import sqlite3
 import threading
@@ -48,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 JOB_FUNC = "crawler.scheduler_crawl:run_scheduled_crawl"
 JOB_STORE_SUFFIX = ".schedule.db"
+PLAN_LOCK_SUFFIX = ".lock"
 # None: a run missed while the daemon was down still happens (once, coalesced), however late.
 MISFIRE_GRACE_SECONDS = None
 # Beyond the stop grace, time for a job thread to record the outcome of a killed child.
@@ -127,6 +129,7 @@ class Daemon:
         self.config = config
         self.sources = sources
         self.skipped: dict[str, int] = {}
+        self._lock = None
         # each job blocks a thread on its child for the whole crawl: one thread per source
         self.executor = ThreadPoolExecutor(max_workers=max(1, len(sources)))
         self.scheduler = Scheduler(
@@ -142,11 +145,13 @@ class Daemon:
         CHILDREN.reset()
         with _job_store_errors(self.config):
             Path(self.config.job_store).parent.mkdir(parents=True, exist_ok=True)
+            self._lock = _lock_plan(self.config)
             self.scheduler.start(paused=True)
             try:
                 plan = reconcile(self.scheduler, self.scheduler.get_jobs(), self.sources, self.config)
             except BaseException:
                 self.scheduler.shutdown(wait=False)
+                self._unlock()
                 raise
         self.scheduler.resume()
         if not self.sources:
@@ -170,6 +175,12 @@ class Daemon:
         # daemon of this process (tests run several) may start crawls again
         self.executor.shutdown(wait=True)
         CHILDREN.reset()
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing the descriptor drops the flock
+            self._lock = None
 
     def _on_skip(self, event) -> None:
         self.skipped[event.job_id] = self.skipped.get(event.job_id, 0) + 1
@@ -230,6 +241,18 @@ def list_plan(config: ScheduleConfig, sources: dict[str, Source]) -> list[PlanEn
             return reconcile(scheduler, store.get_all_jobs(), sources, config, dry_run=True)
         finally:
             store.shutdown()
+
+
+def _lock_plan(config: ScheduleConfig):
+    """One daemon per plan: two would both run every job. The kernel drops the flock when the
+    holder dies, so a killed daemon never blocks the next one."""
+    handle = open(config.job_store + PLAN_LOCK_SUFFIX, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        handle.close()
+        raise ScheduleError(f"another `newsmill schedule` is running with the plan {config.job_store}") from exc
+    return handle
 
 
 @contextmanager

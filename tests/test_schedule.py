@@ -21,7 +21,7 @@ import pytest
 from tests.fakesite import pages
 from tests.fakesite.server import FakeSite
 
-from crawler.scheduler import JOB_FUNC, Daemon, ScheduleConfig, Scheduler, default_job_store, job_store, list_plan, reconcile
+from crawler.scheduler import JOB_FUNC, Daemon, ScheduleConfig, ScheduleError, Scheduler, default_job_store, job_store, list_plan, reconcile
 from crawler.scheduler_crawl import run_scheduled_crawl
 from crawler.scheduler_plan import describe, is_due, next_due
 from crawler.sources import load_sources, parse_sources
@@ -379,3 +379,19 @@ def test_due_means_never_ran_or_the_interval_passed_or_cron_fired_since(site):
 
 def load_sources_text(site: FakeSite, text: str):
     return parse_sources(tomllib.loads(text.replace("{base}", site.base)))
+
+
+def test_one_daemon_per_plan(site, tmp_path):
+    sources = write_sources(tmp_path / "sources.toml", site, hourly={"every": "1h"})
+    config = config_for(tmp_path, sources)
+    record_run(Path(config.db_path), "hourly")  # not due: nothing crawls
+    first = Daemon(config, load_sources(sources))
+    first.start()
+    try:
+        with pytest.raises(ScheduleError, match="another `newsmill schedule` is running"):
+            Daemon(config, load_sources(sources)).start()
+    finally:
+        first.stop()
+    second = Daemon(config, load_sources(sources))  # the plan is free again
+    second.start()
+    second.stop()
