@@ -48,7 +48,8 @@ CONSECUTIVE_RUNS = 20
 # tracemalloc showed the Python heap flat (~0.3 MB) over 40 runs. The bound is about twice the
 # measurement: a leak of ~0.5 MB per run (a connection or a child's output kept) fails it.
 RSS_GROWTH_BOUND_KB = 8 * 1024
-WAIT_LIMIT = 100
+# only reached on a badly overloaded machine: a wait bound, not a timing assertion
+WAIT_LIMIT = 180
 
 
 def source_table(name: str, base: str, every: str = "1s", hang: bool = False) -> str:
@@ -291,7 +292,8 @@ def test_once_crawls_what_is_due_and_list_shows_the_plan(site, tmp_path):
     lines = listed.stdout.splitlines()
     assert len(lines) == 2
     assert lines[0].split()[:3] == ["ledger", "every", "1h"] and "due now" in lines[0] and "(new)" in lines[0]
-    assert lines[1].split()[:3] == ["wire", "every", "2h"] and "(in 1h 59m)" in lines[1]
+    # wire's next run is two hours after its last start, not two hours after this listing
+    assert lines[1].split()[:3] == ["wire", "every", "2h"] and ("(in 1h 59m)" in lines[1] or "(in 2h 0m)" in lines[1])
 
     once = newsmill("schedule", "--once", *common, *overrides())
     assert once.returncode == 0, once.stderr
