@@ -139,6 +139,7 @@ class StorePipeline:
     def _flush_if_due(self) -> None:
         if (self.pending or self.pending_rejects) and time.monotonic() - self.oldest_pending >= self.batch_seconds:
             self.flush()
+        _finish_stuck_close(self.crawler)
 
     def flush(self) -> None:
         if self.archive is None or not (self.pending or self.pending_rejects):
@@ -202,6 +203,20 @@ class StorePipeline:
             self.archive.close()
             self.archive = None
             self._give_back_writer_lock()
+
+
+def _finish_stuck_close(crawler) -> None:
+    """Scrapy 2.19 re-checks a closing scraper when an item from a response is done, but not
+    when an item yielded by start() is (Scraper.start_itemproc_async lacks the
+    _check_if_closing() of its response path). Every document of the files spider is such an
+    item, so a SIGTERM or Ctrl-C while some were in the pipelines hung the ingest for ever.
+    This timer keeps running while the spider closes: once the scraper is idle, close it."""
+    scraper = getattr(getattr(crawler, "engine", None), "scraper", None)
+    slot = getattr(scraper, "slot", None)
+    closing = getattr(slot, "closing", None)
+    if closing is not None and not closing.called and slot.is_idle():
+        logger.debug("closing the scraper Scrapy left waiting (start items done)")
+        scraper._check_if_closing()
 
 
 @contextmanager

@@ -7,9 +7,14 @@ trials many more times (benchmarks/soak.py holds the corpus, the kill and the ch
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import time
+
 import pytest
 
 from benchmarks.soak import (
+    REPO,
     count_articles,
     ingest_command,
     problems,
@@ -18,11 +23,13 @@ from benchmarks.soak import (
     write_corpus,
 )
 from storage.crash_points import CRASH_EXIT_STATUS, POINTS
+from tests.conftest import query
 
 CI_TRIALS = 5
 CORPUS_FILES = 2000
 CORPUS_HTML = 40
 POINT_FILES = 240
+GRACEFUL_STOP_SECONDS = 30
 
 
 @pytest.fixture(scope="module")
@@ -61,4 +68,29 @@ def test_a_crash_at_each_write_point_is_repaired_by_a_rerun(small_corpus, tmp_pa
     rerun = run_to_completion(command)
     assert rerun.returncode == 0, rerun.stderr
     assert "Traceback" not in rerun.stderr
+    assert problems(db, titles) == []
+
+
+def test_sigterm_while_writing_stops_the_ingest_promptly_and_a_rerun_completes_it(small_corpus, tmp_path):
+    """The graceful road (Ctrl-C, the scheduler's time limit): the batch in flight is committed,
+    the run row says "shutdown", and the process ends instead of waiting for ever."""
+    folder, titles = small_corpus
+    db = tmp_path / "archive.db"
+    command = ingest_command(folder, db, pool=False)
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while count_articles(db) == 0 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, stderr = process.communicate(timeout=GRACEFUL_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail(f"newsmill ingest still running {GRACEFUL_STOP_SECONDS}s after SIGTERM")
+    assert "Traceback" not in stderr
+    assert process.returncode in (0, 1), stderr
+    # "finished": it may have ended on its own first, on a fast machine
+    assert query(db, "select status from runs") in ([("shutdown",)], [("finished",)])
+    rerun = run_to_completion(command)
+    assert rerun.returncode == 0, rerun.stderr
     assert problems(db, titles) == []
