@@ -28,6 +28,11 @@ LEVELS: tuple[tuple[str, int | None], ...] = (
 )
 
 
+# A band key shared by thousands of articles (bodies that are mostly one template) must not
+# turn every lookup into a scan; true matches share many bands, so they are not lost.
+MAX_ROWS_PER_LOOKUP = 5_000
+
+
 class BandLevels:
     def __init__(self, db: Database):
         self.db = db
@@ -46,7 +51,7 @@ class BandLevels:
             marks = ",".join("?" * len(keys))
             sql = " UNION ALL ".join(
                 f"SELECT article_id FROM {table} WHERE band_key IN ({marks})" for table, _limit in LEVELS
-            )
+            ) + f" LIMIT {MAX_ROWS_PER_LOOKUP}"
             self._lookup_sql[len(keys)] = sql
         for (article_id,) in self.db.execute(sql, list(keys) * len(LEVELS)):
             yield article_id
