@@ -3,8 +3,9 @@
     python benchmarks/soak.py [--trials 50] [--files 2000] [--html 40] [--seed 1] [--keep DIR]
 
 Each trial starts from an empty archive, runs a real `newsmill ingest` over a folder of
-distinct stories (text dumps and a few HTML pages), SIGKILLs it a random 0-4 s after its
-first batch is committed (in the middle of its writes, whatever the machine's load), then
+distinct stories (text dumps and a few HTML pages), SIGKILLs it at a random moment of its
+writes (a random 0-0.3 s after the archive reaches a random number of articles, so the
+moment falls inside the writes whatever the machine's load), then
 reruns it to completion and checks the archive (see `problems`): exactly the expected
 stories, no duplicates, no half rows, `PRAGMA integrity_check` ok. Trials alternate inline
 extraction (`-s NEWSMILL_WORKERS=0`) and the worker pool. The RNG is seeded: a failing
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -29,13 +31,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 DEFAULT_FILES = 2000
 DEFAULT_HTML = 40
-# counted from the first committed batch: a 2,000-file ingest writes for 3 to 8 s
-KILL_DELAY_SECONDS = (0.0, 4.0)
+# after the kill's target article count is reached; a batch of 50 takes 0.1-0.4 s to write
+KILL_JITTER_SECONDS = (0.0, 0.3)
+# targets stay clear of the end, so the run is still writing when the kill comes
+KILL_TARGET_MARGIN = 300
 RUN_TIMEOUT_SECONDS = 240
 # Crash runs leave orphaned extraction workers behind for a moment; they exit on their own
 # once their pipe closes, but a trial must not leave them to the next one.
 REAP_SECONDS = 5
-FIRST_BATCH_POLL_SECONDS = 0.05
+PROGRESS_POLL_SECONDS = 0.01
 
 # -- the corpus: every file a distinct story, so the expected archive is known exactly -----
 
@@ -175,19 +179,20 @@ def ingest_command(folder: Path, db: Path, *, pool: bool) -> list[str]:
     return newsmill_command("ingest", folder, "--db", db, "-q", "-s", "NEWSMILL_BATCH_SIZE=50", *workers)
 
 
-def run_killed(command: list[str], delay: float, db: Path, env: dict | None = None) -> int | None:
-    """Start the command and SIGKILL it `delay` seconds after its first batch is committed
-    (so the kill lands while it writes, whatever the machine's load); its exit status if
-    it ended first, None if it was killed."""
+def run_killed(command: list[str], db: Path, target: int, jitter: float, env: dict | None = None) -> int | None:
+    """Start the command and SIGKILL it `jitter` seconds after the archive holds `target`
+    articles: a moment picked by progress, not by the clock, lands inside the writes on a
+    busy machine and on an idle one alike, and the jitter puts it anywhere in a batch.
+    Returns the exit status if it ended first, None if it was killed."""
     process = subprocess.Popen(
         command, cwd=REPO, env={**os.environ, **(env or {})}, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
-    while process.poll() is None and count_articles(db) == 0 and time.monotonic() < deadline:
-        time.sleep(FIRST_BATCH_POLL_SECONDS)
+    while process.poll() is None and count_articles(db) < target and time.monotonic() < deadline:
+        time.sleep(PROGRESS_POLL_SECONDS)
     try:
-        process.wait(timeout=delay)
+        process.wait(timeout=jitter)
         status = process.returncode
     except subprocess.TimeoutExpired:
         process.send_signal(signal.SIGKILL)
@@ -264,7 +269,8 @@ def problems(db: Path, expected_titles: list[str]) -> list[str]:
 class TrialResult:
     seed: int
     pool: bool
-    delay: float
+    target: int  # articles in the archive when the kill's clock started
+    jitter: float  # seconds from then to the kill
     killed: bool
     stored_at_kill: int  # articles the killed run had committed
     problems: list[str]
@@ -273,17 +279,18 @@ class TrialResult:
 
 def trial(folder: Path, titles: list[str], work: Path, seed: int, *, pool: bool) -> TrialResult:
     rng = random.Random(seed)
-    delay = round(rng.uniform(*KILL_DELAY_SECONDS), 2)
+    target = rng.randint(1, max(1, len(titles) - KILL_TARGET_MARGIN))
+    jitter = round(rng.uniform(*KILL_JITTER_SECONDS), 3)
     db = work / f"trial-{seed}.db"
     started = time.monotonic()
     command = ingest_command(folder, db, pool=pool)
-    status = run_killed(command, delay, db)
+    status = run_killed(command, db, target, jitter)
     stored_at_kill = count_articles(db)
     rerun = run_to_completion(command)
     found = problems(db, titles)
     if rerun.returncode != 0:
         found.insert(0, f"rerun exited {rerun.returncode}: {rerun.stderr.strip()[-500:]}")
-    return TrialResult(seed, pool, delay, status is None, stored_at_kill, found, time.monotonic() - started)
+    return TrialResult(seed, pool, target, jitter, status is None, stored_at_kill, found, time.monotonic() - started)
 
 
 def count_articles(db: Path) -> int:
@@ -314,8 +321,8 @@ def main() -> int:
         verdict = "ok" if not result.problems else "FAILED: " + "; ".join(result.problems)
         print(
             f"trial {i + 1:3d} seed {result.seed} {'pool  ' if result.pool else 'inline'} "
-            f"kill at {result.delay:4.2f}s {'killed' if result.killed else 'ended first'} "
-            f"with {result.stored_at_kill:5d} stored, "
+            f"kill {result.jitter:4.2f}s after {result.target:5d} articles: "
+            f"{'killed' if result.killed else 'ended first'} with {result.stored_at_kill:5d} stored, "
             f"{result.seconds:5.1f}s  {verdict}",
             flush=True,
         )
@@ -324,6 +331,10 @@ def main() -> int:
             for suffix in ("", "-wal", "-shm", ".writer.lock"):
                 (work / f"trial-{result.seed}.db{suffix}").unlink(missing_ok=True)
     print(f"{args.trials - failed} of {args.trials} trials ok")
+    if not failed and not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    elif failed:
+        print(f"failed trials' archives are kept in {work}")
     return 1 if failed else 0
 
 
