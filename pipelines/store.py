@@ -209,7 +209,8 @@ def _finish_stuck_close(crawler) -> None:
     """Scrapy 2.19 re-checks a closing scraper when an item from a response is done, but not
     when an item yielded by start() is (Scraper.start_itemproc_async lacks the
     _check_if_closing() of its response path). Every document of the files spider is such an
-    item, so a SIGTERM or Ctrl-C while some were in the pipelines hung the ingest for ever.
+    item, so a SIGTERM or Ctrl-C while some were in the pipelines hung the ingest for ever
+    (scrapy/scrapy#7029; the re-check is what the proposed fix, scrapy/scrapy#7718, adds).
     This timer keeps running while the spider closes: once the scraper is idle, close it."""
     scraper = getattr(getattr(crawler, "engine", None), "scraper", None)
     slot = getattr(scraper, "slot", None)
