@@ -3,9 +3,10 @@
 Band keys are random. Inserting them one by one into a single B-tree of tens of millions of
 rows dirties one leaf page per key: twenty pages per article, written to the WAL and again at
 checkpoint. So new keys go to a small table that stays in the page cache; when it fills up it
-is merged, in key order, into a middle table, and that one, when full, into the large table.
-A merge touches each leaf once for many keys, so the pages written per article stay a few,
-whatever the archive size (a log-structured merge, in three SQLite tables).
+is merged, in key order, into a middle table; while that one is over its size, slices of it
+move on, in key order, into the large table. A merge touches each leaf once for many keys, so
+the pages written per article stay a few, whatever the archive size (a log-structured merge,
+in three SQLite tables).
 
 A lookup asks all three tables: one statement, three index searches.
 """
@@ -27,6 +28,10 @@ LEVELS: tuple[tuple[str, int | None], ...] = (
     ("article_bands", None),
 )
 
+
+# Rows moved into the large table per batch while the middle level is over its limit: five
+# times what a batch of 200 articles adds, so the level drains, in steps of a few ms each.
+SLICE_ROWS = 20_000
 
 # A band key shared by thousands of articles (bodies that are mostly one template) must not
 # turn every lookup into a scan; true matches share many bands, so they are not lost.
@@ -57,23 +62,60 @@ class BandLevels:
             yield article_id
 
     def compact(self) -> None:
-        """Merge every full level into the next. Runs inside the caller's write transaction."""
+        """Move rows of every full level down. Runs inside the caller's write transaction."""
         rows = dict(self.db.execute("SELECT level, rows FROM band_level_rows").fetchall())
+        last = len(LEVELS) - 1
         for level, (table, limit) in enumerate(LEVELS[:-1]):
             if limit is None or rows.get(level, 0) <= limit:
                 continue
-            target = LEVELS[level + 1][0]
-            # Reading a WITHOUT ROWID table in primary-key order hands the keys over sorted:
-            # the target's leaves are visited once each, left to right.
-            moved = self.db.execute(
-                f"INSERT OR IGNORE INTO {target} (band_key, article_id) "
-                f"SELECT band_key, article_id FROM {table} ORDER BY band_key, article_id"
-            ).rowcount
-            self.db.execute(f"DELETE FROM {table}")
-            self.db.execute("UPDATE band_level_rows SET rows = 0 WHERE level = ?", [level])
-            self.db.execute("UPDATE band_level_rows SET rows = rows + ? WHERE level = ?", [max(moved, 0), level + 1])
-            rows[level + 1] = rows.get(level + 1, 0) + max(moved, 0)
-            logger.debug("band keys: moved %d rows from %s to %s", moved, table, target)
+            if level + 1 == last:
+                moved = self._move_slice(level)
+            else:
+                moved = self._move_all(level)
+            rows[level] = rows.get(level, 0) - moved
+            rows[level + 1] = rows.get(level + 1, 0) + moved
+
+    def _move_all(self, level: int) -> int:
+        """A small level goes down whole. Reading a WITHOUT ROWID table in primary-key order
+        hands the keys over sorted: the target's leaves are visited once each, left to right."""
+        table, target = LEVELS[level][0], LEVELS[level + 1][0]
+        self.db.execute(
+            f"INSERT OR IGNORE INTO {target} (band_key, article_id) "
+            f"SELECT band_key, article_id FROM {table} ORDER BY band_key, article_id"
+        )
+        moved = self.db.execute(f"DELETE FROM {table}").rowcount
+        self._count_move(level, moved)
+        return moved
+
+    def _move_slice(self, level: int) -> int:
+        """Into the large table, one slice of keys per batch, continuing where the last one
+        ended: the same sorted merge, spread over many batches, so no batch holds the write
+        lock for the seconds a whole-level merge takes at millions of articles."""
+        table, target = LEVELS[level][0], LEVELS[level + 1][0]
+        cursor = self.db.execute("SELECT merge_cursor FROM band_level_rows WHERE level = ?", [level]).fetchone()[0]
+        after = "band_key > ?" if cursor is not None else "1"
+        start = [cursor] if cursor is not None else []
+        end = self.db.execute(
+            f"SELECT band_key FROM {table} WHERE {after} ORDER BY band_key LIMIT 1 OFFSET ?",
+            [*start, SLICE_ROWS - 1],
+        ).fetchone()
+        within = f"{after} AND band_key <= ?" if end else after
+        bounds = [*start, end[0]] if end else start
+        self.db.execute(
+            f"INSERT OR IGNORE INTO {target} (band_key, article_id) "
+            f"SELECT band_key, article_id FROM {table} WHERE {within} ORDER BY band_key, article_id",
+            bounds,
+        )
+        moved = self.db.execute(f"DELETE FROM {table} WHERE {within}", bounds).rowcount
+        # past the last key: the next slice starts again at the beginning of the key space
+        self.db.execute("UPDATE band_level_rows SET merge_cursor = ? WHERE level = ?", [end[0] if end else None, level])
+        self._count_move(level, moved)
+        return moved
+
+    def _count_move(self, level: int, moved: int) -> None:
+        self.db.execute("UPDATE band_level_rows SET rows = rows - ? WHERE level = ?", [moved, level])
+        self.db.execute("UPDATE band_level_rows SET rows = rows + ? WHERE level = ?", [moved, level + 1])
+        logger.debug("band keys: moved %d rows from %s to %s", moved, LEVELS[level][0], LEVELS[level + 1][0])
 
 
 def level_tables() -> Iterable[str]:

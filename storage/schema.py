@@ -239,3 +239,10 @@ def m007_band_levels(db: Database) -> None:
     db.execute(
         "INSERT INTO band_level_rows (level, rows) VALUES (0, 0), (1, 0), (2, (SELECT count(*) FROM article_bands))"
     )
+
+
+@migrations()
+def m008_band_merge_cursor(db: Database) -> None:
+    # The large band table is fed a slice at a time, in key order, wrapping around: where the
+    # last slice of a level ended (NULL: at the start of the key space).
+    db.execute("ALTER TABLE band_level_rows ADD COLUMN merge_cursor INTEGER")

@@ -39,6 +39,7 @@ def record(text: str, path: str) -> ArticleRecord:
 def test_lookups_find_articles_in_every_band_level(tmp_path, monkeypatch):
     # tiny levels, so a few dozen articles pass through all three tables
     monkeypatch.setattr(band_levels, "LEVELS", (("article_bands_recent", 60), ("article_bands_middle", 200), ("article_bands", None)))
+    monkeypatch.setattr(band_levels, "SLICE_ROWS", 150)
     archive = Archive.open(tmp_path / "levels.db")
     try:
         originals = archive.store_batch([record(body(seed), f"{seed}.txt") for seed in range(40)])
