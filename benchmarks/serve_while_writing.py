@@ -3,13 +3,16 @@
     python benchmarks/serve_while_writing.py [--articles 100000] [--requests 300] [--keep DIR]
 
 1. Builds the archive: synthetic articles written through `storage.Archive.store_batch` in
-   big batches (the same writer and dedup checks as an ingest; the time is printed).
+   big batches (the same writer and dedup checks as an ingest; the time is printed): 100k
+   articles take 75-130 s on 2 cores (1,300-760 articles/s), 336 MB. `--keep DIR` reuses it.
 2. Starts `newsmill serve` on 127.0.0.1 (a free port) and a real `newsmill ingest` of a folder
    of new stories into the same archive, rerun in a loop so the writer never stops.
 3. Sends `--requests` requests of each kind with httpx, interleaved, within `--max-seconds`:
    search (`articles.json?_search=`), the `search` canned query, the table sorted by
    publication date, and single rows. Prints p50 / p95 per kind, the error count, and how
    many requests were answered while the ingest was writing. Goal: p95 < 200 ms, 0 errors.
+   `--facet-indexes` first indexes the four facet columns of `articles` (a what-if for the
+   schema: without them each facet scans every article).
 
 All traffic goes to 127.0.0.1; the loops are bounded in count and time and stop by themselves.
 """
