@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--words", type=int, default=200, help="words per synthetic body (default 200)")
     parser.add_argument("--batch", type=int, default=200, help="records per store_batch (the pipeline's default)")
     parser.add_argument("--sample", type=int, default=3000, help="articles measured at each checkpoint")
-    parser.add_argument("--pages", type=int, default=50, help="typical pages extracted (and their articles stored) at each checkpoint")
+    parser.add_argument("--pages", type=int, default=200, help="typical pages extracted (and their articles stored) at each checkpoint")
     parser.add_argument("--db", help="archive file (default: a temporary file, removed afterwards)")
     args = parser.parse_args(argv)
 

@@ -3,12 +3,12 @@
 Band keys are random. Inserting them one by one into a single B-tree of tens of millions of
 rows dirties one leaf page per key: twenty pages per article, written to the WAL and again at
 checkpoint. So new keys go to a small table that stays in the page cache; when it fills up it
-is merged, in key order, into a middle table; while that one is over its size, slices of it
-move on, in key order, into the large table. A merge touches each leaf once for many keys, so
-the pages written per article stay a few, whatever the archive size (a log-structured merge,
-in three SQLite tables).
+is merged, in key order, into the next level, ten times larger; while a level is over its
+size, slices of it move on, in key order, to the next. A merge touches each leaf once for many
+keys, so the pages written per article stay a few, whatever the archive size (a log-structured
+merge, in four SQLite tables).
 
-A lookup asks all three tables: one statement, three index searches.
+A lookup asks every level: one statement, one index search per level.
 """
 
 from __future__ import annotations
@@ -20,17 +20,18 @@ from sqlite_utils import Database
 
 logger = logging.getLogger(__name__)
 
-# Smallest first; each level's rows move down when it holds more than its limit.
-# 40k rows: ~2,000 articles, a few hundred pages, always cached. 2M rows: ~100,000 articles.
+# Smallest first, each ten times the one before; a level's rows move down while it holds more
+# than its limit. 40k rows: ~2,000 articles, a few hundred pages, always cached.
 LEVELS: tuple[tuple[str, int | None], ...] = (
     ("article_bands_recent", 40_000),
-    ("article_bands_middle", 2_000_000),
+    ("article_bands_middle", 400_000),
+    ("article_bands_large", 4_000_000),
     ("article_bands", None),
 )
 
 
-# Rows moved into the large table per batch while the middle level is over its limit: five
-# times what a batch of 200 articles adds, so the level drains, in steps of a few ms each.
+# Rows moved down per batch while a level is over its limit: five times what a batch of 200
+# articles adds, so the level drains, in steps of a few ms each.
 SLICE_ROWS = 20_000
 
 # A band key shared by thousands of articles (bodies that are mostly one template) must not
@@ -64,14 +65,10 @@ class BandLevels:
     def compact(self) -> None:
         """Move rows of every full level down. Runs inside the caller's write transaction."""
         rows = dict(self.db.execute("SELECT level, rows FROM band_level_rows").fetchall())
-        last = len(LEVELS) - 1
         for level, (table, limit) in enumerate(LEVELS[:-1]):
             if limit is None or rows.get(level, 0) <= limit:
                 continue
-            if level + 1 == last:
-                moved = self._move_slice(level)
-            else:
-                moved = self._move_all(level)
+            moved = self._move_slice(level) if level else self._move_all(level)
             rows[level] = rows.get(level, 0) - moved
             rows[level + 1] = rows.get(level + 1, 0) + moved
 
@@ -88,9 +85,9 @@ class BandLevels:
         return moved
 
     def _move_slice(self, level: int) -> int:
-        """Into the large table, one slice of keys per batch, continuing where the last one
-        ended: the same sorted merge, spread over many batches, so no batch holds the write
-        lock for the seconds a whole-level merge takes at millions of articles."""
+        """One slice of keys per batch, continuing where the last one ended: the same sorted
+        merge, spread over many batches, so no batch holds the write lock for the seconds a
+        whole-level merge takes at millions of articles."""
         table, target = LEVELS[level][0], LEVELS[level + 1][0]
         cursor = self.db.execute("SELECT merge_cursor FROM band_level_rows WHERE level = ?", [level]).fetchone()[0]
         after = "band_key > ?" if cursor is not None else "1"

@@ -246,3 +246,19 @@ def m008_band_merge_cursor(db: Database) -> None:
     # The large band table is fed a slice at a time, in key order, wrapping around: where the
     # last slice of a level ended (NULL: at the start of the key space).
     db.execute("ALTER TABLE band_level_rows ADD COLUMN merge_cursor INTEGER")
+
+
+@migrations()
+def m009_band_level_large(db: Database) -> None:
+    # A fourth band level between the middle one and article_bands (storage/band_levels.py).
+    db.execute(
+        """
+        CREATE TABLE article_bands_large (
+            band_key INTEGER NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            PRIMARY KEY (band_key, article_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("UPDATE band_level_rows SET level = 3 WHERE level = 2")
+    db.execute("INSERT INTO band_level_rows (level, rows) VALUES (2, 0)")

@@ -37,8 +37,12 @@ def record(text: str, path: str) -> ArticleRecord:
 
 
 def test_lookups_find_articles_in_every_band_level(tmp_path, monkeypatch):
-    # tiny levels, so a few dozen articles pass through all three tables
-    monkeypatch.setattr(band_levels, "LEVELS", (("article_bands_recent", 60), ("article_bands_middle", 200), ("article_bands", None)))
+    # tiny levels, so a few dozen articles pass through every table
+    monkeypatch.setattr(
+        band_levels,
+        "LEVELS",
+        (("article_bands_recent", 60), ("article_bands_middle", 200), ("article_bands_large", 400), ("article_bands", None)),
+    )
     monkeypatch.setattr(band_levels, "SLICE_ROWS", 150)
     archive = Archive.open(tmp_path / "levels.db")
     try:
@@ -53,7 +57,7 @@ def test_lookups_find_articles_in_every_band_level(tmp_path, monkeypatch):
     finally:
         archive.close()
     assert all(count > 0 for count in counts.values()), counts
-    assert [tracked[level] for level in range(3)] == list(counts.values())
+    assert [tracked[level] for level in range(len(counts))] == list(counts.values())
     assert [d.relation for d in decisions] == [NEAR_DUPLICATE] * 5
     assert decisions[0].article_id == originals[0].article_id
     assert decisions[1].article_id == originals[20].article_id
