@@ -14,6 +14,8 @@ NEWSMILL_EXTRACT_TIMEOUT  seconds one document may spend in extraction (default 
 NEWSMILL_WORKER_MEMORY_MB address-space cap of each extraction worker (default 2048)
 NEWSMILL_WORKER_MAX_TASKS documents before a worker is recycled (default 1000)
 NEWSMILL_MAX_IN_FLIGHT    documents a files spider lets wait for extraction (default 64)
+NEWSMILL_WRITER_WAIT      seconds a write may wait for another process's transaction before the
+                          run is refused (default 600, see storage/writer_lock.py)
 """
 
 BOT_NAME = "newsmill"
@@ -46,6 +48,7 @@ NEWSMILL_EXTRACT_TIMEOUT = 30.0
 NEWSMILL_WORKER_MEMORY_MB = 2048
 NEWSMILL_WORKER_MAX_TASKS = 1000
 NEWSMILL_MAX_IN_FLIGHT = 64
+NEWSMILL_WRITER_WAIT = 600.0
 
 # The extract stage awaits worker processes through asyncio.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -4,9 +4,10 @@ Documents wait in a buffer until NEWSMILL_BATCH_SIZE of them, or NEWSMILL_BATCH_
 then commit in one transaction. Rejected documents (any DropItem with a code) join the same
 buffer through the item_dropped signal, so `rejects` is written on the same road.
 
-One writing process per archive (storage.writer_lock): the lock is taken in open_spider,
-before the run row is written, and given back on spider_closed. A run that cannot get it
-within NEWSMILL_WRITER_WAIT seconds (default 600) is refused with one line, exit status 2.
+One writer at a time (storage.writer_lock): every write transaction queues on the archive's
+writer lock, so concurrent runs interleave whole batches and a slow crawl never holds up the
+others. A run whose first write (its run row) cannot get the lock within
+NEWSMILL_WRITER_WAIT seconds (default 600) is refused with one line, exit status 2.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class StorePipeline:
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         self.writer_wait = writer_wait
-        self.holds_writer_lock = False
+        self.active_mark: int | None = None
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self.pending: list[RawDocument] = []
@@ -71,40 +72,29 @@ class StorePipeline:
 
     def open_spider(self):
         spider = self.crawler.spider
-        self._take_writer_lock()
-        try:
-            self.archive = Archive.open(self.db_path)
-        except BaseException:
-            self._give_back_writer_lock()
-            raise
+        self.archive = Archive.open(self.db_path, writer_wait=self.writer_wait)
+        self.active_mark = writer_lock.mark_active(self.db_path)
         kind = RUN_KINDS.get(spider.name, "crawl")
-        self.run_id = self.archive.start_run(kind, {"spider": spider.name, **_spider_args(spider)})
+        self.run_id = self._first_write(lambda: self.archive.start_run(kind, {"spider": spider.name, **_spider_args(spider)}))
         self.stats.set_value("newsmill/run_id", self.run_id)
         self.stats.set_value("newsmill/db", self.db_path)
         self.timer = task.LoopingCall(self._flush_if_due)
         self.timer.start(max(self.batch_seconds / 2, 0.1), now=False)
 
-    def _take_writer_lock(self) -> None:
-        """Blocks the reactor while another process writes: this run has nothing to do until
-        it may write, and a non-blocking wait would let a files spider read ahead for nothing."""
-
-        def announce(info: dict) -> None:
-            who = f"pid {info['pid']} ({info.get('command', '?')})" if info.get("pid") else "another process"
-            logger.warning("waiting for %s to finish writing %s", who, self.db_path)
-
+    def _first_write(self, write):
+        """The run row is the run's first write: if another process keeps the archive past
+        NEWSMILL_WRITER_WAIT, leave now, with one line, before anything is half done. The
+        reactor is blocked meanwhile, so Ctrl-C and SIGTERM end the wait here."""
         try:
             with _exit_on_stop_signals():
-                writer_lock.acquire(self.db_path, wait=self.writer_wait, on_wait=announce)
+                return write()
         except writer_lock.WriterBusy as exc:
-            # Raised here it would become a logged traceback and an empty run ending in
-            # status 0; nothing is written yet, so leaving at once loses nothing.
             _leave(f"newsmill: {exc}", REFUSED_EXIT_STATUS)
-        self.holds_writer_lock = True
 
-    def _give_back_writer_lock(self) -> None:
-        if self.holds_writer_lock:
-            self.holds_writer_lock = False
-            writer_lock.release(self.db_path)
+    def _unmark_active(self) -> None:
+        if self.active_mark is not None:
+            writer_lock.unmark_active(self.active_mark)
+            self.active_mark = None
 
     def process_item(self, item: RawDocument) -> RawDocument:
         if not self.pending:
@@ -202,7 +192,7 @@ class StorePipeline:
         finally:
             self.archive.close()
             self.archive = None
-            self._give_back_writer_lock()
+            self._unmark_active()
 
 
 def _finish_stuck_close(crawler) -> None:
@@ -224,7 +214,7 @@ def _finish_stuck_close(crawler) -> None:
 def _exit_on_stop_signals():
     """While the reactor is blocked waiting for the lock, Scrapy's own SIGINT/SIGTERM handlers
     could only queue a stop it never gets to run: Ctrl-C or the scheduler's SIGTERM end the
-    wait here instead (nothing has been written yet)."""
+    wait here instead (nothing of this run has been written yet)."""
     stops = (signal.SIGINT, signal.SIGTERM)
     try:
         previous = {signum: signal.signal(signum, _stop_waiting) for signum in stops}

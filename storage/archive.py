@@ -44,8 +44,9 @@ class Archive:
         self.near_duplicates = NearDuplicateIndex(db)
 
     @classmethod
-    def open(cls, path: str | Path, near_duplicate_threshold: float = DEFAULT_THRESHOLD) -> "Archive":
-        return cls(open_database(path), near_duplicate_threshold)
+    def open(cls, path: str | Path, near_duplicate_threshold: float = DEFAULT_THRESHOLD, **options) -> "Archive":
+        """`options` go to open_database (e.g. writer_wait)."""
+        return cls(open_database(path, **options), near_duplicate_threshold)
 
     def close(self) -> None:
         self.db.close()

@@ -1,22 +1,29 @@
 """Opening an archive: WAL so readers (Datasette) never block the writer, and a busy timeout
-so a reader's brief lock never surfaces as "database is locked"."""
+so a reader's brief lock never surfaces as "database is locked". Writes go through
+write_transaction, which queues on the archive's writer lock (storage.writer_lock)."""
 
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from storage import crash_points
+from storage import crash_points, writer_lock
 from storage.schema import migrations
 
 BUSY_TIMEOUT_MS = 30_000
 
+# archive file and writer-lock wait of every open connection, for write_transaction
+_archives: "weakref.WeakKeyDictionary[Database, tuple[str, float]]" = weakref.WeakKeyDictionary()
 
-def open_database(path: str | Path, *, migrate: bool = True) -> Database:
+
+def open_database(
+    path: str | Path, *, migrate: bool = True, writer_wait: float = writer_lock.DEFAULT_WAIT_SECONDS
+) -> Database:
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -31,6 +38,7 @@ def open_database(path: str | Path, *, migrate: bool = True) -> Database:
     db.execute("PRAGMA foreign_keys = ON")
     if migrate:
         migrations.apply(db)
+    _archives[db] = (str(path), writer_wait)
     return db
 
 
@@ -45,14 +53,16 @@ def write_transaction(db: Database) -> Iterator[Database]:
         with db.atomic():
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
-    crash_points.reached("after_begin")
-    try:
-        yield db
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    else:
-        crash_points.reached("before_commit")
-        db.conn.execute("COMMIT")
-        crash_points.reached("after_commit")
+    archive = _archives.get(db)
+    with writer_lock.holding(archive[0], wait=archive[1]) if archive else nullcontext():
+        db.conn.execute("BEGIN IMMEDIATE")
+        crash_points.reached("after_begin")
+        try:
+            yield db
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+        else:
+            crash_points.reached("before_commit")
+            db.conn.execute("COMMIT")
+            crash_points.reached("after_commit")

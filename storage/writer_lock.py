@@ -1,8 +1,14 @@
-"""One writing process per archive: a lock file next to it, `<db>.writer.lock`.
+"""One writer at a time per archive: a lock file next to it, `<db>.writer.lock`.
 
-SQLite alone would let two ingests interleave their batches (BEGIN IMMEDIATE queues them),
-but two processes deciding duplicates and learning chrome side by side double the work and
-make "which copy came first" depend on timing. So whole runs take turns.
+Every write transaction takes it (storage.db.write_transaction), so the batches of an ingest,
+of several crawls and of the scheduler queue up one after another, each deciding its
+duplicates against everything committed before it. Runs do not exclude each other: a slow
+crawl must not hold up the other sources or a manual ingest for its whole length. SQLite's
+own busy handler would serialise the writes too, but it sleeps and polls (no order, and
+"database is locked" after its timeout); the flock queue says who is writing.
+
+A second file, `<db>.active.lock`, is held SHARED by every writing run from start to end:
+it is how `newsmill serve --immutable` knows the archive is being written.
 
 - fcntl.flock on the lock file: the kernel drops it when the holder dies, even by SIGKILL,
   so a crashed run never leaves a stale lock behind. The file itself is never deleted
@@ -26,7 +32,8 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +42,10 @@ from storage.clock import utc_now
 logger = logging.getLogger(__name__)
 
 LOCK_SUFFIX = ".writer.lock"
+ACTIVE_SUFFIX = ".active.lock"
 DEFAULT_WAIT_SECONDS = 600.0
+# batches wait for each other for milliseconds; only a wait this long is worth a message
+ANNOUNCE_AFTER_SECONDS = 2.0
 POLL_SECONDS = 0.2
 COMMAND_CHARS = 120
 
@@ -88,22 +98,58 @@ def describe_holder(info: dict) -> str:
 
 
 def is_held_elsewhere(db_path) -> bool:
-    """True while another process holds the archive's writer lock (a probe; takes nothing)."""
+    """True while another process runs a write into the archive or holds its writer lock
+    (a probe; takes nothing)."""
     key = _key(db_path)
     with _holds_guard:
         if key in _holds:
             return False
-    path = lock_path(db_path)
+    return _probe(lock_path(db_path), fcntl.LOCK_SH) or _probe(active_path(db_path), fcntl.LOCK_EX)
+
+
+def _probe(path: Path, mode: int) -> bool:
     if not path.exists():
         return False
     fd = os.open(path, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
     finally:
-        os.close(fd)  # closing drops the probe's own shared lock
+        os.close(fd)  # closing drops the probe's own lock
     return False
+
+
+def active_path(db_path) -> Path:
+    return Path(f"{os.path.abspath(os.fspath(db_path))}{ACTIVE_SUFFIX}")
+
+
+def mark_active(db_path) -> int:
+    """Say "a run is writing this archive" until `unmark_active`; shared, so runs never wait."""
+    path = active_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
+
+
+def unmark_active(fd: int) -> None:
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+
+
+@contextmanager
+def holding(db_path, *, wait: float = DEFAULT_WAIT_SECONDS) -> Iterator[None]:
+    """The writer lock for one transaction, with a message if the wait gets long."""
+
+    def announce(info: dict) -> None:
+        logger.warning("waiting for %s to finish writing %s", describe_holder(info), db_path)
+
+    acquire(db_path, wait=wait, on_wait=announce)
+    try:
+        yield
+    finally:
+        release(db_path)
 
 
 def acquire(
@@ -139,7 +185,8 @@ def acquire(
 
 
 def _lock_waiting(fd: int, db_path, wait: float, on_wait) -> None:
-    deadline = time.monotonic() + max(wait, 0.0)
+    started = time.monotonic()
+    deadline = started + max(wait, 0.0)
     announced = False
     while True:
         try:
@@ -147,7 +194,7 @@ def _lock_waiting(fd: int, db_path, wait: float, on_wait) -> None:
             return
         except BlockingIOError:
             pass
-        if not announced:
+        if not announced and (time.monotonic() - started >= min(ANNOUNCE_AFTER_SECONDS, wait)):
             announced = True
             if on_wait is not None:
                 on_wait(holder(db_path))

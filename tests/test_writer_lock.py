@@ -64,9 +64,8 @@ def test_a_second_writer_is_refused_in_one_line_when_the_wait_runs_out(db_path):
     assert result.returncode == 2
     assert_clean(result.stderr)
     lines = result.stderr.strip().splitlines()
-    assert lines[0] == (
-        f"WARNING: waiting for pid {holder.pid} (newsmill ingest held-by-test) to finish writing {db_path}"
-    )
+    assert lines[0].startswith(f"WARNING: waiting for pid {holder.pid} (newsmill ingest held-by-test, since ")
+    assert lines[0].endswith(f") to finish writing {db_path}")
     assert len(lines) == 2, lines
     assert lines[1].startswith(f"newsmill: {db_path} is being written by pid {holder.pid} (newsmill ingest held-by-test, since ")
     assert lines[1].endswith("gave up after 1 s (NEWSMILL_WRITER_WAIT)")
@@ -80,13 +79,14 @@ def test_a_second_writer_waits_for_the_first_and_then_writes(db_path):
     holder = hold_lock(db_path)
     second = newsmill_process("ingest", EXAMPLES, "--db", db_path)
     try:
-        # printed once, when the wait starts
+        # printed once, when the wait gets long
         waiting = second.stderr.readline().strip()
         time.sleep(1)  # still waiting, still silent
     finally:
         release_lock(holder)
     out, rest = second.communicate(timeout=120)
-    assert waiting == f"WARNING: waiting for pid {holder.pid} (newsmill ingest held-by-test) to finish writing {db_path}"
+    assert waiting.startswith(f"WARNING: waiting for pid {holder.pid} (newsmill ingest held-by-test, since ")
+    assert waiting.endswith(f") to finish writing {db_path}")
     assert second.returncode == 0, rest
     assert_clean(rest)
     assert "waiting for" not in rest
@@ -94,7 +94,7 @@ def test_a_second_writer_waits_for_the_first_and_then_writes(db_path):
     assert query(db_path, "select count(*) from articles") == [(EXAMPLE_STORIES,)]
 
 
-def test_two_real_ingests_at_once_take_turns_and_both_land(db_path, tmp_path):
+def test_two_real_ingests_at_once_interleave_their_batches_and_both_land(db_path, tmp_path):
     corpus = tmp_path / "corpus"
     titles = write_corpus(corpus, 1200, 10, seed=3)
     first = newsmill_process("ingest", corpus, "--db", db_path, "-q", "-s", "NEWSMILL_WORKERS=0")
@@ -106,12 +106,12 @@ def test_two_real_ingests_at_once_take_turns_and_both_land(db_path, tmp_path):
     _, first_err = first.communicate(timeout=240)
     assert first.returncode == second.returncode == 0, first_err + second_err
     assert_clean(first_err + second_err)
-    assert f"WARNING: waiting for pid {first.pid} (newsmill ingest {corpus}" in second_err
     assert query(db_path, "select count(*) from articles") == [(len(titles) + EXAMPLE_STORIES,)]
-    runs = query(db_path, "select status, started_at, finished_at from runs order by id")
-    assert [status for status, _, _ in runs] == ["finished", "finished"]
-    # one after the other: the second run row starts after the first one finished
-    assert runs[1][1] >= runs[0][2]
+    runs = query(db_path, "select status from runs order by id")
+    # runs do not exclude each other (a slow crawl must not hold up the rest): their batches
+    # queue on the writer lock, each committed whole
+    assert runs == [("finished",), ("finished",)]
+    assert query(db_path, "pragma integrity_check") == [("ok",)]
 
 
 def test_crawlers_of_one_process_share_the_hold_and_other_processes_see_it(tmp_path):
