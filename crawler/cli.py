@@ -191,7 +191,8 @@ def cmd_ingest(args) -> int:
     summary = RunSummary.from_stats(stats)
     print("\n".join(summary.lines()))
     print(f"archive: {args.db}    browse: newsmill serve --db {args.db}")
-    return 1 if summary.errors else 0
+    # a run stopped by Ctrl-C or SIGTERM is not a success, even if all it did was clean
+    return 1 if summary.errors or summary.finish_reason not in (None, "finished") else 0
 
 
 def cmd_crawl(args) -> int:

@@ -6,6 +6,7 @@ NEWSMILL_BATCH_SIZE       documents per write transaction (default 200)
 NEWSMILL_BATCH_SECONDS    longest a document waits in the write buffer (default 2.0)
 NEWSMILL_MIN_WORDS        shorter bodies are rejected as "too_short" (default 15: briefs count)
 NEWSMILL_MAX_FILE_BYTES   larger files are refused by stat, before any read (default 10 MiB)
+NEWSMILL_MAX_DECOMPRESSED_BYTES  a .gz file expanding past this is refused (default 10 MiB)
 NEWSMILL_PROGRESS         show a progress bar on stderr (the CLI turns it on for terminals)
 NEWSMILL_WORKERS          extraction worker processes (default -1: one per CPU for crawls and
                           for ingests of at least NEWSMILL_POOL_MIN_DOCUMENTS files; 0: inline)
@@ -41,6 +42,7 @@ NEWSMILL_BATCH_SIZE = 200
 NEWSMILL_BATCH_SECONDS = 2.0
 NEWSMILL_MIN_WORDS = 15
 NEWSMILL_MAX_FILE_BYTES = 10 * 1024 * 1024
+NEWSMILL_MAX_DECOMPRESSED_BYTES = 10 * 1024 * 1024
 NEWSMILL_PROGRESS = False
 NEWSMILL_WORKERS = -1
 NEWSMILL_POOL_MIN_DOCUMENTS = 200

@@ -45,9 +45,10 @@ class FilesSpider(scrapy.Spider):
         source = self.source_name or settings.get("NEWSMILL_SOURCE")
         max_bytes = settings.getint("NEWSMILL_MAX_FILE_BYTES")
         max_in_flight = settings.getint("NEWSMILL_MAX_IN_FLIGHT")
+        max_decompressed = settings.getint("NEWSMILL_MAX_DECOMPRESSED_BYTES", MAX_DECOMPRESSED_BYTES)
         entries = list(discover(self.paths, max_bytes=max_bytes, follow_symlinks=self.follow_symlinks))
         self.crawler.stats.set_value("newsmill/documents_expected", len(entries))
-        repeats = self.learn_batch_repeats(entries)
+        repeats = self.learn_batch_repeats(entries, max_decompressed)
         fetched_at = utc_now()
         for entry in entries:
             if isinstance(entry, Refused):
@@ -55,7 +56,7 @@ class FilesSpider(scrapy.Spider):
                     kind="file", source=source, path=entry.path, skip_code=entry.code, skip_reason=entry.reason
                 )
                 continue
-            document = read_document(entry, source=source, max_decompressed=MAX_DECOMPRESSED_BYTES, fetched_at=fetched_at)
+            document = read_document(entry, source=source, max_decompressed=max_decompressed, fetched_at=fetched_at)
             if entry.kind == TEXT:
                 document.batch_repeats = repeats.get(os.path.dirname(entry.path), frozenset())
             yield document
@@ -72,7 +73,9 @@ class FilesSpider(scrapy.Spider):
             await asyncio.sleep(0.005)
 
     @staticmethod
-    def learn_batch_repeats(entries: list[Found | Refused]) -> dict[str, frozenset[str]]:
+    def learn_batch_repeats(
+        entries: list[Found | Refused], max_decompressed: int = MAX_DECOMPRESSED_BYTES
+    ) -> dict[str, frozenset[str]]:
         """Lines that recur across the text dumps of one folder are that site's chrome.
 
         A folder is the natural batch: dumps of one site land in one folder. Identical files
@@ -85,15 +88,15 @@ class FilesSpider(scrapy.Spider):
         learned = {}
         for folder, files in by_folder.items():
             if len(files) >= 3:
-                learned[folder] = learn_repeated_lines(_distinct_texts(files))
+                learned[folder] = learn_repeated_lines(_distinct_texts(files, max_decompressed))
         return learned
 
 
-def _distinct_texts(files: list[Found]):
+def _distinct_texts(files: list[Found], max_decompressed: int):
     seen: set[int] = set()
     for found in files:
         try:
-            text, _ = decode(read_bytes(found, max_decompressed=MAX_DECOMPRESSED_BYTES), is_html=False)
+            text, _ = decode(read_bytes(found, max_decompressed=max_decompressed), is_html=False)
         except (ReadRefused, Undecodable):
             continue
         fingerprint = hash(text)
