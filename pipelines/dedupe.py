@@ -54,6 +54,7 @@ class DedupePipeline:
             section=extracted.section,
             site=extracted.site,
             tags=extracted.tags,
+            encoding=item.encoding,
             fingerprint=fingerprint_of_normalized(normalized),
             near_duplicate_threshold=self.near_duplicate_threshold,
         )

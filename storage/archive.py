@@ -208,8 +208,9 @@ class Archive:
             return Decision(article_id, relation, already_seen_here=True, similarity=similarity, sighting_id=sighting_id)
         cursor = self.db.execute(
             "INSERT INTO sightings (article_id, url, path, source, relation, similarity, seen_at, last_seen_at, "
-            "run_id, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [article_id, place_url, record.path, record.source, relation, similarity, now, now, run_id, record.content_hash],
+            "run_id, content_hash, encoding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [article_id, place_url, record.path, record.source, relation, similarity, now, now, run_id,
+             record.content_hash, record.encoding],
         )
         sighting_id = cursor.lastrowid
         if relation == NEW:

@@ -33,6 +33,8 @@ class ArticleRecord:
     site: str | None = None
     tags: list[str] = field(default_factory=list)
     seen_at: str | None = None
+    # how the bytes of this copy were decoded (BOM, declaration, or detection)
+    encoding: str | None = None
     # Shingles and MinHash of `text` (storage.minhash.fingerprint). The dedupe stage computes
     # it before the write transaction so the write lock is held for SQL only; the archive
     # computes it itself when a caller leaves it out.

@@ -270,3 +270,9 @@ def m010_facet_indexes(db: Database) -> None:
     # each facet scans the whole table (measured 783 ms p95 at 100k articles, 91 ms with them).
     for column in ("source", "site", "language", "section"):
         db.execute(f"CREATE INDEX IF NOT EXISTS articles_{column} ON articles({column})")
+
+
+@migrations()
+def m011_sighting_encoding(db: Database) -> None:
+    # each copy of a story may have come in another encoding; the one used is kept per place
+    db.execute("ALTER TABLE sightings ADD COLUMN encoding TEXT")

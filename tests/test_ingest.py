@@ -151,3 +151,21 @@ def test_seed_dumps_come_out_clean(db_path):
     assert rubin.endswith("more constructive phase of negotiations.\u201d")
     assert "Show More" not in rubin and "Back to top" not in rubin
     assert query(db_path, "select section from articles where title like 'Reeker%'") == [("Nagorno-Karabakh",)]
+
+
+def test_undeclared_legacy_encodings_come_out_right_and_are_recorded(db_path, tmp_path):
+    folder = tmp_path / "legacy"
+    folder.mkdir()
+    apricots = (EXAMPLES / "kavkaz-vestnik" / "02_apricots.txt").read_text(encoding="utf-8")
+    (folder / "cp1251.txt").write_bytes(apricots.encode("cp1251"))
+    rtveli = (EXAMPLES / "kavkaz-vestnik" / "03_rtveli.txt").read_text(encoding="utf-8")
+    # KOI8-R has no typographic dashes or guillemets
+    rtveli = rtveli.replace("\u2014", "-").replace("\u00ab", '"').replace("\u00bb", '"')
+    (folder / "koi8.txt").write_bytes(rtveli.encode("koi8-r"))
+    result = ingest(folder, db=db_path)
+    assert result.returncode == 0, result.stderr
+    rows = query(db_path, "select s.encoding, a.title from sightings s join articles a on a.id = s.article_id order by s.path")
+    assert rows == [
+        ("cp1251", "Армения ожидает рекордный урожай абрикосов"),
+        ("koi8-r", "В Кахетии начался сезон ртвели"),
+    ]
