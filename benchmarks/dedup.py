@@ -1,7 +1,7 @@
 """Dedup + store cost per article as the archive grows, against the cost of extraction.
 
-    .venv/bin/python benchmarks/dedup.py                     # 10k, 100k stored articles (~2-3 min)
-    .venv/bin/python benchmarks/dedup.py --max 1000000 --words 120   # adds 1M (~45 min, 3 GB temp)
+    .venv/bin/python benchmarks/dedup.py                     # 10k, 100k stored articles (4-8 min on 2 busy cores)
+    .venv/bin/python benchmarks/dedup.py --max 1000000 --words 120   # adds 1M (~20-25 min, 3 GB temp)
 
 Synthetic articles (Zipf-distributed words from a fixed vocabulary, seeded) are stored through
 Archive.store_batch in batches, exactly as the store pipeline does. At each checkpoint of the
