@@ -119,12 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser(
         "explain",
-        help="show what newsmill extracts from one file, what it removes and why, and what dedup would decide",
-        description="Run one file through the same stages as an ingest and store nothing: fields, every removed "
+        help="show what newsmill extracts from one file or URL, what it removes and why, and what dedup would decide",
+        description="Run one file or URL through the same stages as an ingest and store nothing: fields, every removed "
         "line with the rule that removed it, and the archive's decision (new, duplicate, near duplicate, new version).",
         epilog="example: newsmill explain ~/dumps/site-a/0042.txt --db data/newsmill.db",
     )
-    explain.add_argument("path", metavar="PATH")
+    explain.add_argument("path", metavar="PATH|URL")
     _add_db(explain)
     explain.add_argument("--source", help="source name the document would be ingested under (default: local)")
     explain.add_argument("--text", action="store_true", help="print the whole cleaned body")
@@ -287,18 +287,41 @@ def cmd_schedule(args) -> int:
 
 def cmd_explain(args) -> int:
     from crawler.runner import project_settings
-    from pipelines.explain import describe, explain_file
+    from pipelines.explain import describe, explain_document, explain_file
 
-    if args.path.startswith(("http://", "https://")):
-        raise CommandError("explain takes a local file; save the page first, or crawl it and browse the archive")
     db = args.db if Path(args.db).exists() else None
+    settings = project_settings()
+    min_words = settings.getint("NEWSMILL_MIN_WORDS")
     try:
-        min_words = project_settings().getint("NEWSMILL_MIN_WORDS")
-        explanation = explain_file(args.path, db_path=db, source=args.source, min_words=min_words)
+        if args.path.startswith(("http://", "https://")):
+            document = _fetch_one(args, settings)
+            explanation = explain_document(document, db_path=db, min_words=min_words)
+        else:
+            explanation = explain_file(args.path, db_path=db, source=args.source, min_words=min_words)
     except sqlite3.Error as exc:
         raise CommandError(f"cannot read archive {args.db}: {exc}") from exc
     print("\n".join(describe(explanation, full_text=args.text)))
     return 0
+
+
+def _fetch_one(args, settings):
+    """One page through Scrapy with the crawl's own politeness and safety settings."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawler.items import RawDocument
+    from crawler.spiders.fetch_one import FetchOneSpider
+
+    settings.setdict({"LOG_LEVEL": "ERROR", "LOG_FORMAT": "%(levelname)s: %(message)s"}, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(FetchOneSpider)
+    process.crawl(crawler, url=args.path, source=args.source or "local")
+    process.start()
+    document = crawler.spider.document if crawler.spider is not None else None
+    if document is None:
+        # robots.txt refusals and unsafe URLs are dropped before any callback runs
+        reason = "refused before fetching (robots.txt, an unsafe address or scheme, or the size cap)"
+        document = RawDocument(kind="html", source=args.source or "local", url=args.path, skip_code="not_fetched", skip_reason=reason)
+    return document
 
 
 def cmd_serve(args) -> int:

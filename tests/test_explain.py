@@ -44,3 +44,26 @@ def test_explain_without_an_archive_still_explains(tmp_path):
     assert "author:        Leyla Hasanova" in result.stdout
     assert "verdict: would be stored (no archive to compare with)" in result.stdout
     assert not (tmp_path / "none.db").exists()
+
+
+def test_explain_a_url_fetched_from_a_local_server(db_path):
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(EXAMPLES / "html"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        page = run_newsmill("explain", f"{base}/solar-plant.html", "--db", db_path)
+        missing = run_newsmill("explain", f"{base}/no-such-page.html", "--db", db_path)
+    finally:
+        server.shutdown()
+    assert page.returncode == 0, page.stderr
+    assert f"document: {base}/solar-plant.html  (html, utf-8)" in page.stdout
+    assert "author:        Leyla Hasanova" in page.stdout
+    assert "verdict: would be stored (no archive to compare with)" in page.stdout
+    assert "verdict: skipped [fetch_failed]" in missing.stdout
+    assert not db_path.exists()
