@@ -178,17 +178,12 @@ def crawl_settings(args, extra: dict | None = None) -> dict:
 
 
 def cmd_ingest(args) -> int:
-    from crawler.runner import project_settings, run_crawl
+    from crawler.runner import project_settings, run_crawlers
 
     check_archive(args.db)
-    stats = run_crawl(
-        "files",
-        project_settings(crawl_settings(args, _setting_overrides(args.set))),
-        path=[os.fspath(p) for p in args.paths],
-        source=args.source,
-        follow_symlinks=args.follow_symlinks,
-    )
-    summary = RunSummary.from_stats(stats)
+    spider_args = {"path": [os.fspath(p) for p in args.paths], "source": args.source, "follow_symlinks": args.follow_symlinks}
+    (crawler,) = run_crawlers(project_settings(crawl_settings(args, _setting_overrides(args.set))), [("files", spider_args)])
+    summary = RunSummary.from_stats(crawler.stats.get_stats())
     print("\n".join(summary.lines()))
     print(f"archive: {args.db}    browse: newsmill serve --db {args.db}")
     # a run stopped by Ctrl-C or SIGTERM is not a success, even if all it did was clean
@@ -196,9 +191,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_crawl(args) -> int:
-    from scrapy.crawler import CrawlerProcess
-
-    from crawler.runner import project_settings
+    from crawler.runner import project_settings, run_crawlers
     from crawler.sources import SourceError, load_sources
 
     try:
@@ -213,14 +206,9 @@ def cmd_crawl(args) -> int:
     check_archive(args.db)
     extra = {"NEWSMILL_SOURCES": args.sources, **_setting_overrides(args.set)}
     # One reactor per process: every source is a crawler of this one run.
-    process = CrawlerProcess(project_settings(crawl_settings(args, extra)))
-    crawlers = {}
-    for name in names:
-        crawlers[name] = process.create_crawler("news")
-        process.crawl(crawlers[name], source=name)
-    process.start()
+    crawlers = run_crawlers(project_settings(crawl_settings(args, extra)), [("news", {"source": name}) for name in names])
     status = 0
-    for name, crawler in crawlers.items():
+    for name, crawler in zip(names, crawlers):
         summary = RunSummary.from_stats(crawler.stats.get_stats())
         print(f"source {name}")
         print("\n".join(summary.lines()))
@@ -306,16 +294,12 @@ def cmd_explain(args) -> int:
 
 def _fetch_one(args, settings):
     """One page through Scrapy with the crawl's own politeness and safety settings."""
-    from scrapy.crawler import CrawlerProcess
-
     from crawler.items import RawDocument
+    from crawler.runner import run_crawlers
     from crawler.spiders.fetch_one import FetchOneSpider
 
     settings.setdict({"LOG_LEVEL": "ERROR", "LOG_FORMAT": "%(levelname)s: %(message)s"}, priority="cmdline")
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(FetchOneSpider)
-    process.crawl(crawler, url=args.path, source=args.source or "local")
-    process.start()
+    (crawler,) = run_crawlers(settings, [(FetchOneSpider, {"url": args.path, "source": args.source or "local"})])
     document = crawler.spider.document if crawler.spider is not None else None
     if document is None:
         # robots.txt refusals and unsafe URLs are dropped before any callback runs

@@ -1,7 +1,7 @@
-"""Running one Scrapy crawl in this process and handing back its stats.
+"""Running Scrapy crawls in this process and handing back their crawlers (stats, spider).
 
-Twisted's reactor starts once per process: the CLI runs one crawl per invocation, and the
-scheduler runs each crawl in a child process.
+Twisted's reactor starts once per process: the CLI runs one invocation's crawlers in one
+reactor, and the scheduler runs each crawl in a child process.
 """
 
 from __future__ import annotations
@@ -18,9 +18,13 @@ def project_settings(overrides: dict | None = None) -> Settings:
     return settings
 
 
-def run_crawl(spider: str | type, settings: Settings, **spider_args) -> dict:
+def run_crawlers(settings: Settings, runs: list[tuple[str | type, dict]]) -> list:
+    """Run (spider, spider arguments) pairs side by side in one reactor; return their crawlers."""
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(spider)
-    process.crawl(crawler, **spider_args)
+    crawlers = []
+    for spider, spider_args in runs:
+        crawler = process.create_crawler(spider)
+        process.crawl(crawler, **spider_args)
+        crawlers.append(crawler)
     process.start()
-    return crawler.stats.get_stats()
+    return crawlers
