@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.items import RawDocument
+from crawler.loaders.batch import learn_batch_repeats
 from crawler.loaders.discover import Refused, discover
 from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES, MAX_FILE_BYTES
 from crawler.loaders.read import read_document
@@ -78,11 +79,9 @@ def explain_document(document: RawDocument, *, db_path: str | None, min_words: i
 
 def _folder_repeats(path: str) -> frozenset[str]:
     """The lines an ingest of this file's folder would learn as that batch's chrome."""
-    from crawler.spiders.files import FilesSpider
-
     folder = os.path.dirname(path)
     entries = [entry for entry in discover([folder], max_bytes=MAX_FILE_BYTES) if os.path.dirname(entry.path) == folder]
-    return FilesSpider.learn_batch_repeats(entries).get(folder, frozenset())
+    return learn_batch_repeats(entries).get(folder, frozenset())
 
 
 def _preview_decision(archive: Archive, document: RawDocument):

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections import defaultdict
 from collections.abc import Iterable
 
 import scrapy
 
 from crawler.items import TEXT, RawDocument
-from crawler.loaders.discover import Found, Refused, discover
+from crawler.loaders.discover import Refused, discover
+from crawler.loaders.batch import learn_batch_repeats
 from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES
-from crawler.loaders.read import ReadRefused, read_bytes, read_document
-from pipelines.extractors.encoding import Undecodable, decode
-from pipelines.extractors.textdump import learn_repeated_lines
+from crawler.loaders.read import read_document
 from storage.clock import utc_now
 
 
@@ -48,7 +46,7 @@ class FilesSpider(scrapy.Spider):
         max_decompressed = settings.getint("NEWSMILL_MAX_DECOMPRESSED_BYTES", MAX_DECOMPRESSED_BYTES)
         entries = list(discover(self.paths, max_bytes=max_bytes, follow_symlinks=self.follow_symlinks))
         self.crawler.stats.set_value("newsmill/documents_expected", len(entries))
-        repeats = self.learn_batch_repeats(entries, max_decompressed)
+        repeats = learn_batch_repeats(entries, max_decompressed)
         fetched_at = utc_now()
         for entry in entries:
             if isinstance(entry, Refused):
@@ -71,35 +69,3 @@ class FilesSpider(scrapy.Spider):
         slot = getattr(getattr(self.crawler.engine, "scraper", None), "slot", None)
         while slot is not None and slot.itemproc_size >= limit:
             await asyncio.sleep(0.005)
-
-    @staticmethod
-    def learn_batch_repeats(
-        entries: list[Found | Refused], max_decompressed: int = MAX_DECOMPRESSED_BYTES
-    ) -> dict[str, frozenset[str]]:
-        """Lines that recur across the text dumps of one folder are that site's chrome.
-
-        A folder is the natural batch: dumps of one site land in one folder. Identical files
-        count once, or a story saved twice would teach us its own lines are chrome.
-        """
-        by_folder: dict[str, list[Found]] = defaultdict(list)
-        for entry in entries:
-            if isinstance(entry, Found) and entry.kind == TEXT:
-                by_folder[os.path.dirname(entry.path)].append(entry)
-        learned = {}
-        for folder, files in by_folder.items():
-            if len(files) >= 3:
-                learned[folder] = learn_repeated_lines(_distinct_texts(files, max_decompressed))
-        return learned
-
-
-def _distinct_texts(files: list[Found], max_decompressed: int):
-    seen: set[int] = set()
-    for found in files:
-        try:
-            text, _ = decode(read_bytes(found, max_decompressed=max_decompressed), is_html=False)
-        except (ReadRefused, Undecodable):
-            continue
-        fingerprint = hash(text)
-        if fingerprint not in seen:
-            seen.add(fingerprint)
-            yield text
