@@ -240,4 +240,9 @@ def _leave(message: str, status: int) -> None:
 
 
 def _spider_args(spider) -> dict:
-    return {key: value for key, value in vars(spider).items() if key in ("paths", "source_name", "source")}
+    """What the run was asked to do, as plain values: the files spider's paths and the
+    source's name (the news spider's parsed Source object is not a record)."""
+    args = {"source_name": getattr(spider, "source_name", None)}
+    if hasattr(spider, "paths"):
+        args["paths"] = spider.paths
+    return args

@@ -20,7 +20,7 @@ from storage.archive import Archive
 CRAWL_KIND = "crawl"
 RUNNING = "running"
 
-# The news spider records `source_name` (and the parsed Source as `source`); rows written here
+# The news spider records `source_name`; rows written here
 # carry `source` as the plain name. Either identifies the run's source.
 _SOURCE_OF_RUN = "coalesce(json_extract(args, '$.source_name'), json_extract(args, '$.source'))"
 
