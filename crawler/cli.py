@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     crawl.add_argument("names", nargs="+", metavar="NAME", help="a [sources.NAME] table of the sources file")
-    crawl.add_argument("--sources", default=str(SOURCES_FILE), help="sources file (default: config/sources.toml)")
+    _add_sources(crawl)
     _add_db(crawl)
     _add_setting_overrides(crawl)
     _add_verbosity(crawl)
@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example: newsmill schedule --sources config/sources.toml --db data/newsmill.db --max-run-time 3600",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    schedule.add_argument("--sources", default=str(SOURCES_FILE), help="sources file (default: config/sources.toml)")
+    _add_sources(schedule)
     _add_db(schedule)
     mode = schedule.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="print each source's trigger and next run time, and exit")
@@ -130,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--text", action="store_true", help="print the whole cleaned body")
     explain.set_defaults(handler=cmd_explain)
     return parser
+
+
+def _add_sources(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sources", default=str(SOURCES_FILE), help="sources file (default: config/sources.toml)")
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:

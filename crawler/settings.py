@@ -20,6 +20,11 @@ NEWSMILL_WRITER_WAIT      seconds a write may wait for another process's transac
                           run is refused (default 600, see storage/writer_lock.py)
 """
 
+# defaults named once, where the code that enforces them lives
+from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES, MAX_FILE_BYTES  # noqa: E402
+from storage import writer_lock  # noqa: E402
+
+
 BOT_NAME = "newsmill"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -42,8 +47,8 @@ NEWSMILL_SOURCE = "local"
 NEWSMILL_BATCH_SIZE = 200
 NEWSMILL_BATCH_SECONDS = 2.0
 NEWSMILL_MIN_WORDS = 15
-NEWSMILL_MAX_FILE_BYTES = 10 * 1024 * 1024
-NEWSMILL_MAX_DECOMPRESSED_BYTES = 10 * 1024 * 1024
+NEWSMILL_MAX_FILE_BYTES = MAX_FILE_BYTES
+NEWSMILL_MAX_DECOMPRESSED_BYTES = MAX_DECOMPRESSED_BYTES
 NEWSMILL_PROGRESS = False
 NEWSMILL_WORKERS = -1
 NEWSMILL_POOL_MIN_DOCUMENTS = 200
@@ -51,7 +56,7 @@ NEWSMILL_EXTRACT_TIMEOUT = 30.0
 NEWSMILL_WORKER_MEMORY_MB = 2048
 NEWSMILL_WORKER_MAX_TASKS = 1000
 NEWSMILL_MAX_IN_FLIGHT = 64
-NEWSMILL_WRITER_WAIT = 600.0
+NEWSMILL_WRITER_WAIT = writer_lock.DEFAULT_WAIT_SECONDS
 
 # The extract stage awaits worker processes through asyncio.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
