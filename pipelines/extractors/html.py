@@ -17,6 +17,7 @@ instead of raising, so a caller turns that into a reject with a reason.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
@@ -161,17 +162,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
     paragraphs, removed = filter_paragraphs(paragraphs, meta.title, _chrome(), link_texts, headings)
     if not paragraphs or looks_like_listing(paragraphs):
         return None
-    return Extracted(
-        paragraphs=paragraphs,
-        title=meta.title,
-        author=meta.author,
-        published=meta.published,
-        published_origin=meta.published_origin,
-        language=detect_language(paragraphs, meta.language),
-        section=meta.section,
-        site=meta.site,
-        canonical_url=meta.canonical_url,
-        tags=meta.tags,
-        removed=removed,
-        method=method,
-    )
+    # Metadata's fields are Extracted's metadata fields, by name
+    fields = dataclasses.asdict(meta)
+    fields["language"] = detect_language(paragraphs, meta.language)
+    return Extracted(paragraphs=paragraphs, removed=removed, method=method, **fields)
