@@ -25,6 +25,7 @@ sys.path.insert(0, str(REPO))
 import trafilatura  # noqa: E402
 
 from benchmarks._metric import Score, page_counts, score  # noqa: E402
+from pipelines.extractors import xpath_twins  # noqa: E402
 from pipelines.extractors.html import extract_html  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/benchmarks/article-extraction")
@@ -46,11 +47,14 @@ def load_pages(data: Path, limit: int | None = None) -> list[tuple[str, str, str
 
 
 def ours(html: str, url: str | None) -> str:
+    xpath_twins.install()
     result = extract_html(html, url=url)
     return result.text if result else ""
 
 
 def bare_trafilatura(html: str, url: str | None) -> str:
+    # bare means trafilatura's own XPaths, not our faster twins of them
+    xpath_twins.uninstall()
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
     return (document.text or "") if document is not None else ""
 

@@ -1,0 +1,242 @@
+"""Python twins of trafilatura's most expensive XPath expressions.
+
+Why: trafilatura's boilerplate expressions call EXSLT `re:test`, which lxml answers with one
+Python callback per element and attribute. On news pages those callbacks were about a third
+of our extraction time (`benchmarks/xpath_twins.py` measures it). One Python walk over the
+candidate elements, with the same `re` patterns, finds the same elements in the same order
+for a fraction of the cost.
+
+Safety: a twin takes the place of an expression only while trafilatura carries exactly the
+expression text it was written against (checked by SHA-256); any other trafilatura keeps its
+own XPath, correct and merely slower. The regular expressions are read out of that text,
+never restated here. `tests/test_xpath_twins.py` checks every twin against its XPath.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Sequence
+
+from lxml import etree
+
+logger = logging.getLogger(__name__)
+
+_RE_TEST = re.compile(r"re:test\((@[\w|@-]+), '([^']*)'(?:, '(\w*)')?\)")
+
+Finder = Callable[[etree._Element], list]
+
+
+class _Test:
+    """One `re:test`: an absent attribute is tested as "" (XPath's string of an empty set)."""
+
+    __slots__ = ("search", "on_empty")
+
+    def __init__(self, pattern: str, flags: str | None):
+        self.search = re.compile(pattern, re.I if "i" in (flags or "") else 0).search
+        self.on_empty = self.search("") is not None
+
+    def __call__(self, value: str | None) -> bool:
+        return self.search(value) is not None if value else self.on_empty
+
+
+def _tests(source: str) -> list[_Test]:
+    """The `re:test` calls of an expression, in the order they are written."""
+    return [_Test(pattern, flags) for _, pattern, flags in _RE_TEST.findall(source)]
+
+
+def _written_first(names: list[str], first: str, one: str | None, second: str, other: str | None) -> str | None:
+    """XPath's string(@a|@b): the value of whichever attribute the tag writes first."""
+    if one is None or other is None:
+        return other if one is None else one
+    return one if names.index(first) < names.index(second) else other
+
+
+def _overall_discard_sections(tests: Sequence[_Test]) -> Finder:
+    consent_first, by_id, by_class = tests
+
+    def find(tree) -> list:
+        found = []
+        for element in tree.iterdescendants("div", "item", "list", "p", "section", "span"):
+            names = element.keys()
+            if not names:
+                continue
+            get = element.get
+            ident, css_class = get("id"), get("class")
+            if (
+                get("data-lp-replacement-content") is not None
+                or "nav" in (get("role") or "").replace("N", "n")
+                or "MostPopularStories" in (get("data-component") or "")
+                or consent_first(_written_first(names, "id", ident, "class", css_class))
+                or by_id(ident)
+                or by_class(css_class)
+            ):
+                found.append(element)
+        return found
+
+    return find
+
+
+def _overall_discard_hidden(tests: Sequence[_Test]) -> Finder:
+    hidden_first, by_id, by_class = tests
+
+    def find(tree) -> list:
+        found = []
+        for element in tree.iterdescendants(etree.Element):
+            names = element.keys()
+            if not names:
+                continue
+            get = element.get
+            ident, css_class, style = get("id"), get("class"), get("style")
+            if (
+                css_class == "comments-title"
+                or (_written_first(names, "id", ident, "class", css_class) or "").startswith("reply-")
+                or hidden_first(_written_first(names, "id", ident, "style", style))
+                or (style is not None and ("display:none" in style or "display: none" in style))
+                or by_id(ident)
+                or by_class(css_class)
+                or get("aria-hidden") == "true"
+            ):
+                found.append(element)
+        return found
+
+    return find
+
+
+def _comment_sections(tests: Sequence[_Test]) -> Finder:
+    by_id, by_class = tests
+
+    def find(tree) -> list:
+        return [
+            element
+            for element in tree.iterdescendants("div", "list", "section", "details")
+            if by_id(element.get("id")) or by_class(element.get("class"))
+        ]
+
+    return find
+
+
+def _comment_sections_and_lists(tests: Sequence[_Test]) -> Finder:
+    by_id, by_class, list_by_id, list_by_class = tests
+
+    def find(tree) -> list:
+        found = []
+        for element in tree.iterdescendants("div", "list", "section", "details", "ol", "ul"):
+            ident, css_class = element.get("id"), element.get("class")
+            if not (by_id(ident) or by_class(css_class)):
+                continue
+            if element.tag in ("ol", "ul") and not (list_by_id(ident) or list_by_class(css_class)):
+                continue
+            found.append(element)
+        return found
+
+    return find
+
+
+def _appended_articles(tests: Sequence[_Test]) -> Finder:
+    by_id, by_class, named_by_id, named_by_class = tests
+
+    def find(tree) -> list:
+        found = []
+        for element in tree.iterdescendants("div", "section", "aside"):
+            ident, css_class = element.get("id"), element.get("class")
+            if not (by_id(ident) or by_class(css_class)):
+                continue
+            has_heading = next(element.iterdescendants("h1"), None) is not None
+            if not has_heading or named_by_id(ident) or named_by_class(css_class):
+                found.append(element)
+        return found
+
+    return find
+
+
+def _first_article_body(tests: Sequence[_Test]) -> Finder:
+    by_id, by_class = tests
+    tags = ("article", "div", "main", "section")
+
+    def matches(element) -> bool:
+        if element.tag not in tags:
+            return False
+        get = element.get
+        css_class, ident = get("class"), get("id")
+        return (
+            css_class == "post"
+            or css_class == "entry"
+            or get("itemprop") == "articleBody"
+            or ident == "articleContent"
+            or by_id(ident)
+            or by_class(css_class)
+        )
+
+    def find(tree) -> list:
+        # `.//*[p][1]`: every match that is the first match among its siblings
+        return [
+            element
+            for element in tree.iterdescendants(*tags)
+            if matches(element) and not any(matches(sibling) for sibling in element.itersiblings(preceding=True))
+        ]
+
+    return find
+
+
+# expression list, index, SHA-256 of the expression text the twin mirrors, twin factory
+TWINS: list[tuple[str, int, str, Callable[[Sequence[_Test]], Finder]]] = [
+    ("OVERALL_DISCARD_XPATH", 0, "a837e58a1b1ea116ce1dada53d856dec093fe9f64b37dc503698e30f96a87dd3", _overall_discard_sections),
+    ("OVERALL_DISCARD_XPATH", 1, "c1d5b70b8cd03783545d6b715c69062ae6967c222b2d8f4e2399762362d426c0", _overall_discard_hidden),
+    ("REMOVE_COMMENTS_XPATH", 0, "5d97216ca15d05582de538174e876b27626b7a166810320152081c7e26bb5ca2", _comment_sections),
+    ("REMOVE_COMMENTS_AND_LISTS_XPATH", 0, "9cc18d34e6e2d258172b5df02bc44e578c95ef709b8e06722846c7a410c3a46f", _comment_sections_and_lists),
+    ("RAW_TREE_PRUNE_XPATH", 0, "01e7c660fd6406f29932819d2dbd7530e2f3bdac11dde83565e977e391303444", _appended_articles),
+    ("BODY_XPATH", 0, "caaa561ceca17064773e97bf7c610f55e6c6a64a2477328c060642912d489b3b", _first_article_body),
+]
+
+
+class Twin:
+    """Callable like the XPath it replaces; anything but an element goes to the XPath."""
+
+    def __init__(self, xpath: etree.XPath, find: Finder):
+        self.xpath = xpath
+        self.path = xpath.path
+        self.find = find
+
+    def __call__(self, tree, **variables):
+        if variables or not isinstance(tree, etree._Element):
+            return self.xpath(tree, **variables)
+        return self.find(tree)
+
+
+def fingerprint(source: str) -> str:
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def install() -> list[str]:
+    """Put the twins in trafilatura's expression lists (in place, so every module that imported
+    a list sees them). Returns the names installed; idempotent."""
+    from trafilatura import xpaths
+
+    installed = []
+    for list_name, index, expected, make in TWINS:
+        expressions = getattr(xpaths, list_name, None)
+        if not expressions or index >= len(expressions):
+            continue
+        current = expressions[index]
+        if isinstance(current, Twin):
+            installed.append(f"{list_name}[{index}]")
+            continue
+        source = getattr(current, "path", "")
+        if fingerprint(source) != expected:
+            logger.debug("trafilatura's %s[%d] changed; keeping its XPath", list_name, index)
+            continue
+        expressions[index] = Twin(current, make(_tests(source)))
+        installed.append(f"{list_name}[{index}]")
+    return installed
+
+
+def uninstall() -> None:
+    """Give trafilatura its own expressions back (benchmarks measure bare trafilatura with it)."""
+    from trafilatura import xpaths
+
+    for list_name, index, _, _ in TWINS:
+        expressions = getattr(xpaths, list_name, None)
+        if expressions and index < len(expressions) and isinstance(expressions[index], Twin):
+            expressions[index] = expressions[index].xpath
