@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 import trafilatura  # noqa: E402
 
 from benchmarks._metric import Score, page_counts, score  # noqa: E402
-from pipelines.extractors import xpath_twins  # noqa: E402
+from pipelines.extractors import element_classes, xpath_twins  # noqa: E402
 from pipelines.extractors.html import extract_html  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/benchmarks/article-extraction")
@@ -48,13 +48,15 @@ def load_pages(data: Path, limit: int | None = None) -> list[tuple[str, str, str
 
 def ours(html: str, url: str | None) -> str:
     xpath_twins.install()
+    element_classes.use_plain_element_classes()
     result = extract_html(html, url=url)
     return result.text if result else ""
 
 
 def bare_trafilatura(html: str, url: str | None) -> str:
-    # bare means trafilatura's own XPaths, not our faster twins of them
+    # bare means trafilatura's own XPaths and parser, not our faster equivalents
     xpath_twins.uninstall()
+    element_classes.use_lxml_element_classes()
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
     return (document.text or "") if document is not None else ""
 
