@@ -180,6 +180,104 @@ def _first_article_body(tests: Sequence[_Test]) -> Finder:
     return find
 
 
+def _document_root(tree):
+    """`//` searches the whole document the context node belongs to, root included."""
+    return tree.getroottree().getroot()
+
+
+def _string_value(element) -> str:
+    return "".join(element.itertext())
+
+
+def _author_names(tests: Sequence[_Test]) -> Finder:
+    (by_class,) = tests
+    tags = ("a", "address", "div", "link", "p", "span", "strong")
+
+    def named(element) -> bool:
+        get = element.get
+        css_class = get("class")
+        return (
+            get("rel") == "author"
+            or get("id") == "author"
+            or css_class == "author"
+            or get("itemprop") == "author name"
+            # the expression's `rel='me'` (no @) means a child element <rel> reading "me"
+            or any(_string_value(child) == "me" for child in element.iterchildren("rel"))
+            or get("data-testid") in ("AuthorCard", "AuthorURL")
+            or by_class(css_class)
+        )
+
+    def find(tree) -> list:
+        # `...|//author`: both in one walk, in document order
+        return [
+            element
+            for element in _document_root(tree).iter(*tags, "author")
+            if element.tag == "author" or named(element)
+        ]
+
+    return find
+
+
+def _author_bylines(tests: Sequence[_Test]) -> Finder:
+    by_id, by_class = tests
+
+    def find(tree) -> list:
+        found = []
+        for element in _document_root(tree).iter("a", "div", "h3", "h4", "p", "span"):
+            get = element.get
+            css_class = get("class")
+            if (
+                css_class in ("byline", "username", "byl", "BBL")
+                or "author" in (get("itemprop") or "")
+                or by_id(get("id"))
+                or by_class(css_class)
+            ):
+                found.append(element)
+        return found
+
+    return find
+
+
+def _author_anywhere(tests: Sequence[_Test]) -> Finder:
+    by_id, by_class = tests
+
+    def find(tree) -> list:
+        found = []
+        for element in _document_root(tree).iter(etree.Element):
+            get = element.get
+            if (
+                "Byline" in (get("data-component") or "")
+                or "author" in (get("itemprop") or "")
+                or by_id(get("id"))
+                or by_class(get("class"))
+            ):
+                found.append(element)
+        return found
+
+    return find
+
+
+def _not_bylines(tests: Sequence[_Test]) -> Finder:
+    by_id, by_class = tests
+
+    def find(tree) -> list:
+        found = []
+        for element in tree.iterdescendants("a", "div", "section", "span"):
+            get = element.get
+            ident, css_class = get("id"), get("class")
+            if (
+                ident == "comments"
+                or css_class in ("comments", "title", "date")
+                or by_id(ident)
+                or by_class(css_class)
+                or "Figure" in (get("data-component") or "")
+            ):
+                found.append(element)
+        return found
+
+    return find
+
+
 # expression list, index, SHA-256 of the expression text the twin mirrors, twin factory
 TWINS: list[tuple[str, int, str, Callable[[Sequence[_Test]], Finder]]] = [
     ("OVERALL_DISCARD_XPATH", 0, "a837e58a1b1ea116ce1dada53d856dec093fe9f64b37dc503698e30f96a87dd3", _overall_discard_sections),
@@ -187,6 +285,10 @@ TWINS: list[tuple[str, int, str, Callable[[Sequence[_Test]], Finder]]] = [
     ("REMOVE_COMMENTS_XPATH", 0, "5d97216ca15d05582de538174e876b27626b7a166810320152081c7e26bb5ca2", _comment_sections),
     ("REMOVE_COMMENTS_AND_LISTS_XPATH", 0, "9cc18d34e6e2d258172b5df02bc44e578c95ef709b8e06722846c7a410c3a46f", _comment_sections_and_lists),
     ("RAW_TREE_PRUNE_XPATH", 0, "01e7c660fd6406f29932819d2dbd7530e2f3bdac11dde83565e977e391303444", _appended_articles),
+    ("AUTHOR_XPATHS", 0, "4d49fee6aa1c77f41b63f65c014f6b50ea6af77795067d2ff513624f8b9323f7", _author_names),
+    ("AUTHOR_XPATHS", 1, "6120fddc3d75e8ea3141a2627a84df8aed293cac91fc1b45773c0441031df9ef", _author_bylines),
+    ("AUTHOR_XPATHS", 2, "4ff2ef32ff7c0e5f888a4d654209efe14f0af625af5022a3ff9be3cc31e2b91c", _author_anywhere),
+    ("AUTHOR_DISCARD_XPATHS", 0, "82f43e48c571d06b5e8f72043c2295e4342ed07ddec04f10b5836b84c3d98a35", _not_bylines),
     ("BODY_XPATH", 0, "caaa561ceca17064773e97bf7c610f55e6c6a64a2477328c060642912d489b3b", _first_article_body),
 ]
 
