@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(ingest)
     ingest.add_argument("--source", help="source name recorded for these documents (default: local)")
     ingest.add_argument("--follow-symlinks", action="store_true", help="follow symbolic links found inside folders")
+    ingest.add_argument(
+        "--reextract",
+        action="store_true",
+        help="extract files the archive already has byte for byte from the same path (default: only mark them seen)",
+    )
     _add_setting_overrides(ingest)
     _add_verbosity(ingest)
     ingest.set_defaults(handler=cmd_ingest)
@@ -186,7 +191,10 @@ def cmd_ingest(args) -> int:
 
     check_archive(args.db)
     spider_args = {"path": [os.fspath(p) for p in args.paths], "source": args.source, "follow_symlinks": args.follow_symlinks}
-    (crawler,) = run_crawlers(project_settings(crawl_settings(args, _setting_overrides(args.set))), [("files", spider_args)])
+    overrides = _setting_overrides(args.set)
+    if args.reextract:
+        overrides["NEWSMILL_REEXTRACT"] = True
+    (crawler,) = run_crawlers(project_settings(crawl_settings(args, overrides)), [("files", spider_args)])
     summary = RunSummary.from_stats(crawler.stats.get_stats())
     print("\n".join(summary.lines()))
     print(f"archive: {args.db}    browse: newsmill serve --db {args.db}")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pipelines.extractors.result import Extracted
-    from storage.records import ArticleRecord
+    from storage.records import ArticleRecord, KnownCopy
 
 HTML = "html"
 TEXT = "text"
@@ -42,6 +42,9 @@ class RawDocument:
     # line keys of the document's short lines, counted into the scope once it is stored
     line_keys: frozenset[str] = field(default_factory=frozenset)
     encoding: str | None = None
+    # SHA-256 of `body` as collected; `known` when the archive already has these bytes from here
+    raw_hash: str | None = None
+    known: KnownCopy | None = None
     extracted: Extracted | None = None
     record: ArticleRecord | None = None
 

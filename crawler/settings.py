@@ -16,6 +16,8 @@ NEWSMILL_EXTRACT_TIMEOUT  seconds one document may spend in extraction (default 
 NEWSMILL_WORKER_MEMORY_MB address-space cap of each extraction worker (default 2048)
 NEWSMILL_WORKER_MAX_TASKS documents before a worker is recycled (default 1000)
 NEWSMILL_MAX_IN_FLIGHT    documents a files spider lets wait for extraction (default 64)
+NEWSMILL_REEXTRACT        extract documents whose bytes the archive already has from the same
+                          path or URL (default False: they are only marked seen; `ingest --reextract`)
 NEWSMILL_WRITER_WAIT      seconds a write may wait for another process's transaction before the
                           run is refused (default 600, see storage/writer_lock.py)
 """
@@ -56,6 +58,7 @@ NEWSMILL_EXTRACT_TIMEOUT = 30.0
 NEWSMILL_WORKER_MEMORY_MB = 2048
 NEWSMILL_WORKER_MAX_TASKS = 1000
 NEWSMILL_MAX_IN_FLIGHT = 64
+NEWSMILL_REEXTRACT = False
 NEWSMILL_WRITER_WAIT = writer_lock.DEFAULT_WAIT_SECONDS
 
 # The extract stage awaits worker processes through asyncio.

@@ -20,6 +20,7 @@ class RunSummary:
     elapsed: float = 0.0
     finish_reason: str | None = None
     near_duplicates: int = 0
+    not_extracted_again: int = 0
 
     @classmethod
     def from_stats(cls, stats: dict) -> "RunSummary":
@@ -37,6 +38,7 @@ class RunSummary:
             elapsed=stats.get("elapsed_time_seconds", 0.0),
             finish_reason=stats.get("finish_reason"),
             near_duplicates=stats.get("newsmill/near_duplicates", 0),
+            not_extracted_again=stats.get("newsmill/extraction_skipped", 0),
         )
 
     @property
@@ -50,7 +52,8 @@ class RunSummary:
             f"  stored (new articles)       {self.stored}",
             f"  duplicates (new sightings)  {self.duplicates}",
             f"  near duplicates (edited)    {self.near_duplicates}",
-            f"  already in archive          {self.unchanged}",
+            f"  already in archive          {self.unchanged}"
+            + (f" ({self.not_extracted_again} with the same bytes: not extracted again)" if self.not_extracted_again else ""),
             f"  updated (new versions)      {self.new_versions}",
             f"  skipped                     {self.skipped_total}",
         ]

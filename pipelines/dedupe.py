@@ -35,6 +35,8 @@ class DedupePipeline:
         return cls(crawler.settings.getfloat("NEWSMILL_NEAR_DUP_THRESHOLD", DEFAULT_THRESHOLD))
 
     def process_item(self, item: RawDocument) -> RawDocument:
+        if item.known:  # the archive already knows which article these bytes are
+            return item
         extracted = item.extracted
         text = extracted.text
         # one normalisation for both the exact hash and the shingles (pipelines.fingerprint.content_hash)
@@ -55,6 +57,7 @@ class DedupePipeline:
             site=extracted.site,
             tags=extracted.tags,
             encoding=item.encoding,
+            raw_hash=item.raw_hash,
             fingerprint=fingerprint_of_normalized(normalized),
             near_duplicate_threshold=self.near_duplicate_threshold,
         )

@@ -137,8 +137,15 @@ class StorePipeline:
         documents, self.pending = self.pending, []
         rejects, self.pending_rejects = self.pending_rejects, []
         crash_points.reached("before_store_batch")
-        decisions = self.archive.store_batch([doc.record for doc in documents], rejects, run_id=self.run_id)
+        known = [doc for doc in documents if doc.known]
+        documents = [doc for doc in documents if not doc.known]
+        decisions = self.archive.store_batch(
+            [doc.record for doc in documents], rejects, run_id=self.run_id, known_copies=[doc.known for doc in known]
+        )
         crash_points.reached("after_store_batch")
+        for document in known:
+            self.stats.inc_value("newsmill/unchanged")
+            logger.debug("unchanged bytes, not extracted again: %s (article %s)", document.place, document.known.article_id)
         for document, decision in zip(documents, decisions):
             self._count(document, decision)
         self._learn_chrome(documents, decisions)

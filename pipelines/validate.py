@@ -15,6 +15,8 @@ class ValidatePipeline:
         return cls(crawler.settings.getint("NEWSMILL_MIN_WORDS"))
 
     def process_item(self, item: RawDocument) -> RawDocument:
+        if item.known:  # validated when it was first stored
+            return item
         words = len(item.extracted.text.split())
         if words < self.min_words:
             raise Rejected("too_short", f"body has {words} words, fewer than the {self.min_words} required")

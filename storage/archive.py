@@ -31,6 +31,7 @@ from storage.records import (
     NEW_VERSION,
     ArticleRecord,
     Decision,
+    KnownCopy,
     RejectRecord,
 )
 
@@ -75,8 +76,11 @@ class Archive:
         records: Iterable[ArticleRecord],
         rejects: Iterable[RejectRecord] = (),
         run_id: int | None = None,
+        known_copies: Iterable[KnownCopy] = (),
     ) -> list[Decision]:
-        """Write a batch in one transaction and return one decision per record, in order."""
+        """Write a batch in one transaction and return one decision per record, in order.
+        `known_copies` were seen again byte for byte: their sighting and article only move
+        their last-seen time."""
         now = utc_now()
         decisions = []
         # CPU work before taking the write lock: other writers wait for SQL only.
@@ -87,6 +91,11 @@ class Archive:
                 decision = self._decide_and_write(record, fingerprint, run_id, record.seen_at or now)
                 decisions.append(decision)
             self.near_duplicates.compact()
+            for copy in known_copies:
+                self.db.execute(
+                    "UPDATE sightings SET last_seen_at = ?, run_id = ? WHERE id = ?", [now, run_id, copy.sighting_id]
+                )
+                self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [now, copy.article_id])
             for reject in rejects:
                 self.db.execute(
                     "INSERT INTO rejects (run_id, url, path, source, code, reason, at) "
@@ -199,8 +208,9 @@ class Archive:
         if existing:
             sighting_id = existing[0]
             self.db.execute(
-                "UPDATE sightings SET last_seen_at = ?, run_id = ?, content_hash = ? WHERE id = ?",
-                [now, run_id, record.content_hash, sighting_id],
+                "UPDATE sightings SET last_seen_at = ?, run_id = ?, content_hash = ?, "
+                "raw_hash = coalesce(?, raw_hash) WHERE id = ?",
+                [now, run_id, record.content_hash, record.raw_hash, sighting_id],
             )
             best_fields.merge_from_copy(self.db, article_id, record, sighting_id)
             # A re-ingested place is not news, whatever the text-level relation was.
@@ -208,9 +218,9 @@ class Archive:
             return Decision(article_id, relation, already_seen_here=True, similarity=similarity, sighting_id=sighting_id)
         cursor = self.db.execute(
             "INSERT INTO sightings (article_id, url, path, source, relation, similarity, seen_at, last_seen_at, "
-            "run_id, content_hash, encoding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "run_id, content_hash, encoding, raw_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [article_id, place_url, record.path, record.source, relation, similarity, now, now, run_id,
-             record.content_hash, record.encoding],
+             record.content_hash, record.encoding, record.raw_hash],
         )
         sighting_id = cursor.lastrowid
         if relation == NEW:

@@ -35,12 +35,22 @@ class ArticleRecord:
     seen_at: str | None = None
     # how the bytes of this copy were decoded (BOM, declaration, or detection)
     encoding: str | None = None
+    # SHA-256 of the bytes as collected (storage.unchanged)
+    raw_hash: str | None = None
     # Shingles and MinHash of `text` (storage.minhash.fingerprint). The dedupe stage computes
     # it before the write transaction so the write lock is held for SQL only; the archive
     # computes it itself when a caller leaves it out.
     fingerprint: BodyFingerprint | None = field(default=None, repr=False, compare=False)
     # Jaccard similarity from which a copy counts as the same story; None: the archive's default.
     near_duplicate_threshold: float | None = None
+
+
+@dataclass(frozen=True)
+class KnownCopy:
+    """A document whose bytes were already stored from the same place: only seen again."""
+
+    article_id: int
+    sighting_id: int
 
 
 @dataclass

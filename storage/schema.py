@@ -276,3 +276,11 @@ def m010_facet_indexes(db: Database) -> None:
 def m011_sighting_encoding(db: Database) -> None:
     # each copy of a story may have come in another encoding; the one used is kept per place
     db.execute("ALTER TABLE sightings ADD COLUMN encoding TEXT")
+
+
+@migrations()
+def m012_sighting_raw_hash(db: Database) -> None:
+    # SHA-256 of the bytes as collected: the same bytes at the same place again need no
+    # second extraction (pipelines.extract skips them and the archive only moves last_seen)
+    db.execute("ALTER TABLE sightings ADD COLUMN raw_hash TEXT")
+    db.execute("CREATE INDEX sightings_raw_hash ON sightings(raw_hash)")

@@ -228,6 +228,8 @@ def test_revisit_turns_an_edited_article_into_a_new_version(site, archive, revis
     assert len(versions) == 1 and "Correction:" not in versions[0][0]
     assert query(archive, "SELECT count(*) FROM articles") == [(10,)]
     assert "updated (new versions)      1" in revisit_run.result.stdout
+    # every stored page but the edited one came back byte for byte: not extracted again
+    assert "already in archive          10 (10 with the same bytes: not extracted again)" in revisit_run.result.stdout
 
 
 def test_scrapy_crawl_news_works_like_any_scrapy_project(site, workdir):
