@@ -7,7 +7,6 @@ import logging
 
 from crawler.items import HTML, TEXT, RawDocument
 from pipelines.extractors.encoding import Undecodable, decode
-from pipelines.extractors.html import extract_html
 from pipelines.extractors.textdump import clean_text_dump, countable_lines
 from pipelines.learned_chrome import LearnedChrome, chrome_scope, drop_learned, short_line_keys
 from pipelines.rejects import ExtractionFailed, Rejected
@@ -160,6 +159,9 @@ def _extract(item: RawDocument, text: str, learned: frozenset[str]):
     if item.kind == TEXT:
         item.line_keys = frozenset(countable_lines(text))
         return clean_text_dump(text, repeated_lines=item.batch_repeats | learned)
+    # imported at the first page: a run of text dumps never pays for trafilatura's import
+    from pipelines.extractors.html import extract_html
+
     extracted = extract_html(text, url=item.url)
     if extracted is None:
         return None
