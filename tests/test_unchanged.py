@@ -102,3 +102,25 @@ def test_an_archive_from_before_raw_hashes_learns_them_on_the_next_run(folder, d
 
     ingest(folder, db_path)
     assert run_stats(db_path)["newsmill/extraction_skipped"] == DOCUMENTS
+
+
+def test_known_and_new_files_mix_in_a_run_with_worker_processes(folder, db_path):
+    workers = ("-s", "NEWSMILL_WORKERS=2")
+    ingest(folder, db_path, *workers)
+    extra = folder / "later"
+    extra.mkdir()
+    solar = (folder / "html" / "solar-plant.html").read_text(encoding="utf-8")
+    for n in range(3):
+        # new files beside the known ones, each extracted by a worker
+        page = solar.replace("Solar plant", f"Wind farm {n}").replace("solar", f"wind{n}")
+        (extra / f"story-{n}.html").write_text(page.replace("<p>", f"<p>Update {n} of {n + 7}: ", 1), encoding="utf-8")
+
+    result = ingest(folder, db_path, *workers)
+
+    stats = run_stats(db_path)
+    assert stats["newsmill/extraction_skipped"] == DOCUMENTS
+    assert stats["newsmill/seen"] == DOCUMENTS + 3
+    assert stats.get("newsmill/extraction_workers") == 2
+    # extracted in the pool and judged: edited copies of the solar story
+    assert "near duplicates (edited)    3" in result.stdout
+    assert "errors                      0" in result.stdout
