@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
 
@@ -53,136 +53,123 @@ def _written_first(names: list[str], first: str, one: str | None, second: str, o
     return one if names.index(first) < names.index(second) else other
 
 
+def _finder(walk: Callable[[etree._Element], Iterable], matches: Callable[[etree._Element], bool]) -> Finder:
+    """A twin: the elements of `walk(tree)`, in document order, that `matches` accepts."""
+
+    def find(tree) -> list:
+        return [element for element in walk(tree) if matches(element)]
+
+    return find
+
+
+def _descendants(*tags: str) -> Callable[[etree._Element], Iterable]:
+    """`.//*[self::a or self::b …]`: below the context node."""
+    return lambda tree: tree.iterdescendants(*tags)
+
+
+def _whole_document(*tags) -> Callable[[etree._Element], Iterable]:
+    """`//…`: the whole document the context node belongs to, its root included."""
+    return lambda tree: tree.getroottree().getroot().iter(*tags)
+
+
 def _overall_discard_sections(tests: Sequence[_Test]) -> Finder:
     consent_first, by_id, by_class = tests
 
-    def find(tree) -> list:
-        found = []
-        for element in tree.iterdescendants("div", "item", "list", "p", "section", "span"):
-            names = element.keys()
-            if not names:
-                continue
-            get = element.get
-            ident, css_class = get("id"), get("class")
-            if (
-                get("data-lp-replacement-content") is not None
-                or "nav" in (get("role") or "").replace("N", "n")
-                or "MostPopularStories" in (get("data-component") or "")
-                or consent_first(_written_first(names, "id", ident, "class", css_class))
-                or by_id(ident)
-                or by_class(css_class)
-            ):
-                found.append(element)
-        return found
+    def matches(element) -> bool:
+        names = element.keys()
+        if not names:
+            return False
+        get = element.get
+        ident, css_class = get("id"), get("class")
+        return (
+            get("data-lp-replacement-content") is not None
+            or "nav" in (get("role") or "").replace("N", "n")
+            or "MostPopularStories" in (get("data-component") or "")
+            or consent_first(_written_first(names, "id", ident, "class", css_class))
+            or by_id(ident)
+            or by_class(css_class)
+        )
 
-    return find
+    return _finder(_descendants("div", "item", "list", "p", "section", "span"), matches)
 
 
 def _overall_discard_hidden(tests: Sequence[_Test]) -> Finder:
     hidden_first, by_id, by_class = tests
 
-    def find(tree) -> list:
-        found = []
-        for element in tree.iterdescendants(etree.Element):
-            names = element.keys()
-            if not names:
-                continue
-            get = element.get
-            ident, css_class, style = get("id"), get("class"), get("style")
-            if (
-                css_class == "comments-title"
-                or (_written_first(names, "id", ident, "class", css_class) or "").startswith("reply-")
-                or hidden_first(_written_first(names, "id", ident, "style", style))
-                or (style is not None and ("display:none" in style or "display: none" in style))
-                or by_id(ident)
-                or by_class(css_class)
-                or get("aria-hidden") == "true"
-            ):
-                found.append(element)
-        return found
+    def matches(element) -> bool:
+        names = element.keys()
+        if not names:
+            return False
+        get = element.get
+        ident, css_class, style = get("id"), get("class"), get("style")
+        return (
+            css_class == "comments-title"
+            or (_written_first(names, "id", ident, "class", css_class) or "").startswith("reply-")
+            or hidden_first(_written_first(names, "id", ident, "style", style))
+            or (style is not None and ("display:none" in style or "display: none" in style))
+            or by_id(ident)
+            or by_class(css_class)
+            or get("aria-hidden") == "true"
+        )
 
-    return find
+    return _finder(_descendants(etree.Element), matches)
 
 
 def _comment_sections(tests: Sequence[_Test]) -> Finder:
     by_id, by_class = tests
-
-    def find(tree) -> list:
-        return [
-            element
-            for element in tree.iterdescendants("div", "list", "section", "details")
-            if by_id(element.get("id")) or by_class(element.get("class"))
-        ]
-
-    return find
+    return _finder(
+        _descendants("div", "list", "section", "details"),
+        lambda element: by_id(element.get("id")) or by_class(element.get("class")),
+    )
 
 
 def _comment_sections_and_lists(tests: Sequence[_Test]) -> Finder:
     by_id, by_class, list_by_id, list_by_class = tests
 
-    def find(tree) -> list:
-        found = []
-        for element in tree.iterdescendants("div", "list", "section", "details", "ol", "ul"):
-            ident, css_class = element.get("id"), element.get("class")
-            if not (by_id(ident) or by_class(css_class)):
-                continue
-            if element.tag in ("ol", "ul") and not (list_by_id(ident) or list_by_class(css_class)):
-                continue
-            found.append(element)
-        return found
+    def matches(element) -> bool:
+        ident, css_class = element.get("id"), element.get("class")
+        if not (by_id(ident) or by_class(css_class)):
+            return False
+        return element.tag not in ("ol", "ul") or list_by_id(ident) or list_by_class(css_class)
 
-    return find
+    return _finder(_descendants("div", "list", "section", "details", "ol", "ul"), matches)
 
 
 def _appended_articles(tests: Sequence[_Test]) -> Finder:
     by_id, by_class, named_by_id, named_by_class = tests
 
-    def find(tree) -> list:
-        found = []
-        for element in tree.iterdescendants("div", "section", "aside"):
-            ident, css_class = element.get("id"), element.get("class")
-            if not (by_id(ident) or by_class(css_class)):
-                continue
-            has_heading = next(element.iterdescendants("h1"), None) is not None
-            if not has_heading or named_by_id(ident) or named_by_class(css_class):
-                found.append(element)
-        return found
+    def matches(element) -> bool:
+        ident, css_class = element.get("id"), element.get("class")
+        if not (by_id(ident) or by_class(css_class)):
+            return False
+        has_heading = next(element.iterdescendants("h1"), None) is not None
+        return not has_heading or named_by_id(ident) or named_by_class(css_class)
 
-    return find
+    return _finder(_descendants("div", "section", "aside"), matches)
 
 
 def _first_article_body(tests: Sequence[_Test]) -> Finder:
     by_id, by_class = tests
     tags = ("article", "div", "main", "section")
 
-    def matches(element) -> bool:
+    def body_like(element) -> bool:
         if element.tag not in tags:
             return False
         get = element.get
         css_class, ident = get("class"), get("id")
         return (
-            css_class == "post"
-            or css_class == "entry"
+            css_class in ("post", "entry")
             or get("itemprop") == "articleBody"
             or ident == "articleContent"
             or by_id(ident)
             or by_class(css_class)
         )
 
-    def find(tree) -> list:
-        # `.//*[p][1]`: every match that is the first match among its siblings
-        return [
-            element
-            for element in tree.iterdescendants(*tags)
-            if matches(element) and not any(matches(sibling) for sibling in element.itersiblings(preceding=True))
-        ]
+    def matches(element) -> bool:
+        # `.//*[p][1]`: a match that is the first match among its siblings
+        return body_like(element) and not any(body_like(sibling) for sibling in element.itersiblings(preceding=True))
 
-    return find
-
-
-def _document_root(tree):
-    """`//` searches the whole document the context node belongs to, root included."""
-    return tree.getroottree().getroot()
+    return _finder(_descendants(*tags), matches)
 
 
 def _string_value(element) -> str:
@@ -191,9 +178,11 @@ def _string_value(element) -> str:
 
 def _author_names(tests: Sequence[_Test]) -> Finder:
     (by_class,) = tests
-    tags = ("a", "address", "div", "link", "p", "span", "strong")
 
-    def named(element) -> bool:
+    def matches(element) -> bool:
+        # `…|//author`: both sides in one walk, in document order
+        if element.tag == "author":
+            return True
         get = element.get
         css_class = get("class")
         return (
@@ -207,75 +196,55 @@ def _author_names(tests: Sequence[_Test]) -> Finder:
             or by_class(css_class)
         )
 
-    def find(tree) -> list:
-        # `...|//author`: both in one walk, in document order
-        return [
-            element
-            for element in _document_root(tree).iter(*tags, "author")
-            if element.tag == "author" or named(element)
-        ]
-
-    return find
+    return _finder(_whole_document("a", "address", "div", "link", "p", "span", "strong", "author"), matches)
 
 
 def _author_bylines(tests: Sequence[_Test]) -> Finder:
     by_id, by_class = tests
 
-    def find(tree) -> list:
-        found = []
-        for element in _document_root(tree).iter("a", "div", "h3", "h4", "p", "span"):
-            get = element.get
-            css_class = get("class")
-            if (
-                css_class in ("byline", "username", "byl", "BBL")
-                or "author" in (get("itemprop") or "")
-                or by_id(get("id"))
-                or by_class(css_class)
-            ):
-                found.append(element)
-        return found
+    def matches(element) -> bool:
+        get = element.get
+        css_class = get("class")
+        return (
+            css_class in ("byline", "username", "byl", "BBL")
+            or "author" in (get("itemprop") or "")
+            or by_id(get("id"))
+            or by_class(css_class)
+        )
 
-    return find
+    return _finder(_whole_document("a", "div", "h3", "h4", "p", "span"), matches)
 
 
 def _author_anywhere(tests: Sequence[_Test]) -> Finder:
     by_id, by_class = tests
 
-    def find(tree) -> list:
-        found = []
-        for element in _document_root(tree).iter(etree.Element):
-            get = element.get
-            if (
-                "Byline" in (get("data-component") or "")
-                or "author" in (get("itemprop") or "")
-                or by_id(get("id"))
-                or by_class(get("class"))
-            ):
-                found.append(element)
-        return found
+    def matches(element) -> bool:
+        get = element.get
+        return (
+            "Byline" in (get("data-component") or "")
+            or "author" in (get("itemprop") or "")
+            or by_id(get("id"))
+            or by_class(get("class"))
+        )
 
-    return find
+    return _finder(_whole_document(etree.Element), matches)
 
 
 def _not_bylines(tests: Sequence[_Test]) -> Finder:
     by_id, by_class = tests
 
-    def find(tree) -> list:
-        found = []
-        for element in tree.iterdescendants("a", "div", "section", "span"):
-            get = element.get
-            ident, css_class = get("id"), get("class")
-            if (
-                ident == "comments"
-                or css_class in ("comments", "title", "date")
-                or by_id(ident)
-                or by_class(css_class)
-                or "Figure" in (get("data-component") or "")
-            ):
-                found.append(element)
-        return found
+    def matches(element) -> bool:
+        get = element.get
+        ident, css_class = get("id"), get("class")
+        return (
+            ident == "comments"
+            or css_class in ("comments", "title", "date")
+            or by_id(ident)
+            or by_class(css_class)
+            or "Figure" in (get("data-component") or "")
+        )
 
-    return find
+    return _finder(_descendants("a", "div", "section", "span"), matches)
 
 
 # expression list, index, SHA-256 of the expression text the twin mirrors, twin factory
