@@ -30,8 +30,8 @@ from pipelines.extractors.html_jsonld import parse_jsonld
 from pipelines.extractors.html_language import detect_language
 from pipelines.extractors.html_listing import looks_like_listing
 from pipelines.extractors.html_postfilter import filter_paragraphs, link_key
-from pipelines.extractors.metadata import Metadata, extract_metadata
-from pipelines.extractors.result import Extracted
+from pipelines.extractors.metadata import extract_metadata
+from pipelines.extractors.result import Extracted, Metadata
 from pipelines.extractors.element_classes import use_plain_element_classes
 from pipelines.extractors.xpath_twins import install as install_xpath_twins
 
@@ -168,7 +168,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
     paragraphs, removed = filter_paragraphs(paragraphs, meta.title, _chrome(), link_texts, headings)
     if not paragraphs or looks_like_listing(paragraphs):
         return None
-    # Metadata's fields are Extracted's metadata fields, by name
+    # an Extracted is its Metadata plus the body
     fields = dataclasses.asdict(meta)
     fields["language"] = detect_language(paragraphs, meta.language)
     return Extracted(paragraphs=paragraphs, removed=removed, method=method, **fields)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import html
 import logging
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from pipelines.extractors.html_jsonld import JsonLdArticle
+from pipelines.extractors.result import Metadata
 
 logger = logging.getLogger(__name__)
 
@@ -49,19 +49,6 @@ _BYLINE_NOISE = re.compile(
 )
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|•|·)\s+")
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*$")
-
-
-@dataclass
-class Metadata:
-    title: str | None = None
-    author: str | None = None
-    published: str | None = None
-    published_origin: str | None = None
-    language: str | None = None
-    section: str | None = None
-    site: str | None = None
-    canonical_url: str | None = None
-    tags: list[str] = field(default_factory=list)
 
 
 def meta_values(tree: HtmlElement) -> dict[str, list[str]]:

@@ -14,10 +14,9 @@ class Removal:
 
 
 @dataclass
-class Extracted:
-    """A cleaned article. `paragraphs` hold the body without chrome; everything else may be None."""
+class Metadata:
+    """What an article says about itself besides its body; any field may be None."""
 
-    paragraphs: list[str]
     title: str | None = None
     author: str | None = None
     # ISO-8601 date or datetime, UTC when a time is known
@@ -29,6 +28,13 @@ class Extracted:
     site: str | None = None
     canonical_url: str | None = None
     tags: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Extracted(Metadata):
+    """A cleaned article: `paragraphs` hold the body without chrome."""
+
+    paragraphs: list[str]
     removed: list[Removal] = field(default_factory=list)
     # which extractor produced the body, e.g. "textdump", "trafilatura", "json-ld"
     method: str | None = None
