@@ -13,7 +13,7 @@ from w3lib.url import canonicalize_url
 # normalize_body lives with the archive, which needs it without this module's URL libraries
 from storage.normalize import body_hash, normalize_body
 
-__all__ = ["canonical_url", "choose_url", "content_hash", "normalize_body"]
+__all__ = ["canonical_url", "choose_url", "content_hash", "hostname", "normalize_body"]
 
 
 def content_hash(text: str) -> str:
@@ -34,10 +34,13 @@ def choose_url(declared: str | None, fetched: str | None) -> str | None:
     """A page's declared canonical URL wins, but only on its own host: templates that point
     every page at the home page, or at a partner site, must not merge different stories."""
     declared_url, fetched_url = canonical_url(declared), canonical_url(fetched)
-    if declared_url and (fetched_url is None or _host(declared_url) == _host(fetched_url)):
+    if declared_url and (fetched_url is None or hostname(declared_url) == hostname(fetched_url)):
         return declared_url
     return fetched_url
 
 
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.")
+def hostname(url: str | None) -> str | None:
+    """The site a URL belongs to: its host without "www."."""
+    if not url:
+        return None
+    return (urlsplit(url).hostname or "").removeprefix("www.") or None

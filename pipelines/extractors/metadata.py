@@ -10,12 +10,12 @@ import html
 import logging
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from pipelines.extractors.html_jsonld import JsonLdArticle
 from pipelines.extractors.result import Metadata
+from pipelines.fingerprint import hostname
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +60,6 @@ def meta_values(tree: HtmlElement) -> dict[str, list[str]]:
         if key and content and content.strip():
             values.setdefault(key.strip().lower(), []).append(content.strip())
     return values
-
-
-def hostname(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.") or None
 
 
 def _squash(text: str) -> str:
