@@ -112,7 +112,7 @@ _OLD_SPACE = re.compile(r"\s+")
 )
 def test_normalisation_keeps_hashes_of_existing_archives(text):
     """The split-based normalisation must equal the regex one the first archives were hashed with."""
-    from pipelines.fingerprint import _host  # noqa: F401  (the module still imports cleanly)
+    from pipelines.fingerprint import hostname  # noqa: F401  (the module still imports cleanly)
     from storage.normalize import _FOLD
 
     old = _OLD_SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_FOLD)).strip().casefold()
