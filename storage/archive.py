@@ -113,28 +113,34 @@ class Archive:
             ).fetchone()
             if row:
                 article_id, known_hash = row
-                if record.content_hash in (known_hash, self._hash_last_seen_at(article_id, record)):
-                    return self._sight(article_id, DUPLICATE, record, run_id, now, similarity=1.0)
+                here = self._sighting_here(article_id, record)
+                # the text this place showed last time counts as unchanged too
+                if record.content_hash in (known_hash, here and here[1]):
+                    return self._sight(article_id, DUPLICATE, record, run_id, now, here, similarity=1.0)
                 similarity = self.near_duplicates.similarity_to(fingerprint, article_id)
                 self._replace_text(article_id, record, run_id, now)
                 self.near_duplicates.add(article_id, fingerprint)
-                return self._sight(article_id, NEW_VERSION, record, run_id, now, similarity=similarity)
+                return self._sight(article_id, NEW_VERSION, record, run_id, now, here, similarity=similarity)
         row = self.db.execute(
             "SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
             [record.content_hash],
         ).fetchone()
         if row:
-            return self._sight(row[0], DUPLICATE, record, run_id, now, similarity=1.0)
+            here = self._sighting_here(row[0], record)
+            return self._sight(row[0], DUPLICATE, record, run_id, now, here, similarity=1.0)
         threshold = record.near_duplicate_threshold or self.near_duplicate_threshold
         match = self.near_duplicates.find(fingerprint, threshold)
         if match:
-            decision = self._sight(match.article_id, NEAR_DUPLICATE, record, run_id, now, similarity=round(match.similarity, 4))
+            here = self._sighting_here(match.article_id, record)
+            similarity = round(match.similarity, 4)
+            decision = self._sight(match.article_id, NEAR_DUPLICATE, record, run_id, now, here, similarity=similarity)
             if not decision.already_seen_here:
                 self.near_duplicates.add_copy(match.article_id, decision.sighting_id, fingerprint)
             return decision
         article_id = self._insert_article(record, now)
         self.near_duplicates.add(article_id, fingerprint)
-        return self._sight(article_id, NEW, record, run_id, now)
+        # a new article has no sightings yet
+        return self._sight(article_id, NEW, record, run_id, now, None)
 
     def _insert_article(self, record: ArticleRecord, now: str) -> int:
         cursor = self.db.execute(
@@ -179,13 +185,13 @@ class Archive:
             [record.title, record.text, record.content_hash, len(record.text.split()), article_id],
         )
 
-    def _hash_last_seen_at(self, article_id: int, record: ArticleRecord) -> str | None:
-        row = self.db.execute(
-            "SELECT content_hash FROM sightings WHERE article_id = ? AND ifnull(url, '') = ifnull(?, '') "
+    def _sighting_here(self, article_id: int, record: ArticleRecord) -> tuple[int, str | None] | None:
+        """(id, content_hash) of the article's sighting at this record's place, if it has one."""
+        return self.db.execute(
+            "SELECT id, content_hash FROM sightings WHERE article_id = ? AND ifnull(url, '') = ifnull(?, '') "
             "AND ifnull(path, '') = ifnull(?, '')",
             [article_id, record.fetched_url or record.url, record.path],
         ).fetchone()
-        return row[0] if row else None
 
     def _sight(
         self,
@@ -194,19 +200,15 @@ class Archive:
         record: ArticleRecord,
         run_id: int | None,
         now: str,
+        here: tuple[int, str | None] | None,
         similarity: float | None = None,
     ) -> Decision:
+        """Record the record's place as a sighting of the article; `here` is _sighting_here's answer."""
         place_url = record.fetched_url or record.url
-        existing = None
-        if relation != NEW:  # a new article has no sightings yet, and its last_seen is now
-            existing = self.db.execute(
-                "SELECT id FROM sightings WHERE article_id = ? AND ifnull(url, '') = ifnull(?, '') "
-                "AND ifnull(path, '') = ifnull(?, '')",
-                [article_id, place_url, record.path],
-            ).fetchone()
+        if relation != NEW:  # a new article's last_seen is already now
             self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [now, article_id])
-        if existing:
-            sighting_id = existing[0]
+        if here:
+            sighting_id = here[0]
             self.db.execute(
                 "UPDATE sightings SET last_seen_at = ?, run_id = ?, content_hash = ?, "
                 "raw_hash = coalesce(?, raw_hash) WHERE id = ?",
