@@ -276,7 +276,7 @@ class Twin:
         return self.find(tree)
 
 
-def fingerprint(source: str) -> str:
+def _expression_hash(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
@@ -295,7 +295,7 @@ def install() -> list[str]:
             installed.append(f"{list_name}[{index}]")
             continue
         source = getattr(current, "path", "")
-        if fingerprint(source) != expected:
+        if _expression_hash(source) != expected:
             logger.debug("trafilatura's %s[%d] changed; keeping its XPath", list_name, index)
             continue
         expressions[index] = Twin(current, make(_tests(source)))
