@@ -56,6 +56,21 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--source", help="source name recorded for these documents (default: local)")
     ingest.add_argument("--follow-symlinks", action="store_true", help="follow symbolic links found inside folders")
     ingest.add_argument(
+        "--trust-canonical",
+        action="store_true",
+        help="let these files' canonical URLs replace text a crawl fetched (saved snapshots of your own site)",
+    )
+    ingest.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="IANA zone of dates these files give without one, e.g. Europe/Paris (default UTC)",
+    )
+    ingest.add_argument(
+        "--language",
+        metavar="CODE",
+        help="language recorded for every document of this run, e.g. fr (default: detected per document)",
+    )
+    ingest.add_argument(
         "--reextract",
         action="store_true",
         help="extract files the archive already has byte for byte from the same path (default: only mark them seen)",
@@ -194,6 +209,12 @@ def cmd_ingest(args) -> int:
     overrides = _setting_overrides(args.set)
     if args.reextract:
         overrides["NEWSMILL_REEXTRACT"] = True
+    if args.trust_canonical:
+        overrides["NEWSMILL_TRUST_CANONICAL"] = True
+    if args.timezone:
+        overrides["NEWSMILL_TIMEZONE"] = args.timezone
+    if args.language:
+        overrides["NEWSMILL_LANGUAGE"] = args.language
     (crawler,) = run_crawlers(project_settings(crawl_settings(args, overrides)), [("files", spider_args)])
     summary = RunSummary.from_stats(crawler.stats.get_stats())
     print("\n".join(summary.lines()))

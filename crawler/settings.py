@@ -18,6 +18,12 @@ NEWSMILL_WORKER_MAX_TASKS documents before a worker is recycled (default 1000)
 NEWSMILL_MAX_IN_FLIGHT    documents a files spider lets wait for extraction (default 64)
 NEWSMILL_REEXTRACT        extract documents whose bytes the archive already has from the same
                           path or URL (default False: they are only marked seen; `ingest --reextract`)
+NEWSMILL_TRUST_CANONICAL  local files whose canonical URL names a crawled article may replace its
+                          text (default False: a file is only ever a sighting; `ingest --trust-canonical`)
+NEWSMILL_TIMEZONE         IANA zone of dates given without one (default UTC; a source's `timezone`
+                          wins for its crawls; `ingest --timezone`)
+NEWSMILL_LANGUAGE         language forced on every document of the run (default: detected;
+                          `ingest --language`)
 NEWSMILL_WRITER_WAIT      seconds a write may wait for another process's transaction before the
                           run is refused (default 600, see storage/writer_lock.py)
 """
@@ -58,6 +64,9 @@ NEWSMILL_EXTRACT_TIMEOUT = 30.0
 NEWSMILL_WORKER_MEMORY_MB = 2048
 NEWSMILL_WORKER_MAX_TASKS = 1000
 NEWSMILL_MAX_IN_FLIGHT = 64
+NEWSMILL_TRUST_CANONICAL = False
+NEWSMILL_TIMEZONE = "UTC"
+NEWSMILL_LANGUAGE = None
 NEWSMILL_REEXTRACT = False
 NEWSMILL_WRITER_WAIT = writer_lock.DEFAULT_WAIT_SECONDS
 
