@@ -12,6 +12,8 @@ The file's shape is a contract (scripts outside the code base write it):
     every      = "30m"   or schedule = "*/30 * * * *" (5-field cron), not both
     max_pages  = 500     pages fetched per run, navigation pages included
     language   = "en"
+    timezone   = "Europe/Paris"   IANA zone of the site's dates that give no zone (default:
+                                  NEWSMILL_TIMEZONE, UTC)
     revisit    = "never" | "always" | "24h"   re-fetch stored articles? (default never)
 
 Every error names the source and the key, so a typo costs one line to find.
@@ -51,6 +53,8 @@ class Source:
     schedule: str | None = None  # 5-field cron
     max_pages: int = DEFAULT_MAX_PAGES
     language: str | None = None
+    # IANA zone of dates the site gives without one (None: NEWSMILL_TIMEZONE)
+    timezone: str | None = None
     # None: never re-fetch a stored URL; 0: always; N: when last seen more than N seconds ago
     revisit_after: int | None = None
     hosts: frozenset[str] = field(default_factory=frozenset)
@@ -97,7 +101,7 @@ def parse_source(name: str, table: dict, origin: str = "sources") -> Source:
         raise SourceError(f"{where}: name may hold only letters, digits, '.', '_' and '-'")
     if not isinstance(table, dict):
         raise SourceError(f"{where}: must be a table")
-    known = {"start_urls", "feeds", "sitemaps", "allow", "deny", "every", "schedule", "max_pages", "language", "revisit"}
+    known = {"start_urls", "feeds", "sitemaps", "allow", "deny", "every", "schedule", "max_pages", "language", "timezone", "revisit"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise SourceError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
@@ -119,6 +123,7 @@ def parse_source(name: str, table: dict, origin: str = "sources") -> Source:
         schedule=_cron(table["schedule"], where) if "schedule" in table else None,
         max_pages=_max_pages(table, where),
         language=_language(table, where),
+        timezone=_timezone(table, where),
         revisit_after=_revisit(table.get("revisit", NEVER), where),
         hosts=hosts,
     )
@@ -187,6 +192,15 @@ def _language(table: dict, where: str) -> str | None:
     if value is not None and not (isinstance(value, str) and re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", value)):
         raise SourceError(f"{where}: key 'language' must be a language code like 'en' or 'pt-BR', not {value!r}")
     return value
+
+
+def _timezone(table: dict, where: str) -> str | None:
+    from storage.dates import is_zone
+
+    value = table.get("timezone")
+    if value is not None and not (isinstance(value, str) and is_zone(value)):
+        raise SourceError(f"{where}: key 'timezone' must be an IANA time zone like 'Europe/Paris' or 'UTC', not {value!r}")
+    return value.strip() if value is not None else None
 
 
 def _revisit(value, where: str) -> int | None:

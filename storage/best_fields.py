@@ -31,7 +31,9 @@ _UNKNOWN_ORIGIN_RANK = 1
 
 
 def origin_rank(origin: str | None) -> int:
-    return _ORIGIN_RANK.get(origin, _UNKNOWN_ORIGIN_RANK) if origin else _UNKNOWN_ORIGIN_RANK
+    """Ranked by the origin's first word: "dateline (no zone given, read as Europe/Paris)" is a dateline."""
+    kind = origin.split(None, 1)[0] if origin and origin.strip() else None
+    return _ORIGIN_RANK.get(kind, _UNKNOWN_ORIGIN_RANK) if kind else _UNKNOWN_ORIGIN_RANK
 
 
 def record_origin(db: Database, article_id: int, record: ArticleRecord, sighting_id: int) -> None:

@@ -1,0 +1,154 @@
+"""One format for every date the archive stores (`articles.published`, `articles.modified`).
+
+    YYYY-MM-DD              when only the day is known
+    YYYY-MM-DDTHH:MM:SSZ    otherwise, in UTC
+
+Whatever a page or dump gives (ISO 8601 with or without an offset, "+0200" offsets,
+fractional seconds, a space for the "T", RFC 2822 as in feeds, a dateline's "2024-06-03T14:30")
+goes through normalize(). A time without a zone is read in the zone the caller names (a
+source's `timezone`, `ingest --timezone`; UTC when none), and the result says so, so that
+the date's origin can tell the reader the zone was assumed (see with_zone_note()).
+
+Pure: no Scrapy, no pipelines; the extractors and the migration that rewrites old archives
+share it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_ZONE = "UTC"
+
+_ISO = re.compile(
+    r"^(?P<y>\d{4})-?(?P<mo>\d\d)-?(?P<d>\d\d)"
+    r"(?:[T ]\s*(?P<h>\d\d):?(?P<mi>\d\d)(?::?(?P<s>\d\d)(?:[.,]\d+)?)?)?"
+    r"\s*(?P<zone>[Zz]|(?:UTC|GMT)?\s*[+-]\d\d(?::?\d\d)?|UTC|GMT)?$"
+)
+_DATE_PREFIX = re.compile(r"^(\d{4})-?(\d\d)-?(\d\d)")
+_OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)?$")
+
+
+@dataclass(frozen=True)
+class Canonical:
+    """A date in the archive's format, and the zone a zoneless time was read in (if one was)."""
+
+    text: str
+    assumed_zone: str | None = None
+
+    @property
+    def has_time(self) -> bool:
+        return "T" in self.text
+
+    def instant(self) -> datetime:
+        """The moment (midnight UTC for a bare day), for plausibility checks and comparisons."""
+        if self.has_time:
+            return datetime.strptime(self.text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+        return datetime.strptime(self.text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+
+
+@lru_cache(maxsize=64)
+def zone_info(name: str) -> ZoneInfo:
+    """The IANA zone `name`; ValueError naming it when there is no such zone."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"{name!r} is not an IANA time zone like 'Europe/Paris' or 'UTC'")
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ValueError(f"{name!r} is not an IANA time zone like 'Europe/Paris' or 'UTC'") from exc
+
+
+def is_zone(name: object) -> bool:
+    try:
+        zone_info(name)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _offset(text: str) -> timezone:
+    if text.upper() in ("Z", "UTC", "GMT"):
+        return timezone.utc
+    match = _OFFSET.search(text)
+    sign = -1 if match[1] == "-" else 1
+    return timezone(sign * timedelta(hours=int(match[2]), minutes=int(match[3] or 0)))
+
+
+def _from_string(value: str) -> datetime | date | None:
+    text = " ".join(value.split())
+    if not text:
+        return None
+    match = _ISO.match(text)
+    if match:
+        try:
+            if match["h"] is None:
+                return date(int(match["y"]), int(match["mo"]), int(match["d"]))
+            moment = datetime(
+                int(match["y"]), int(match["mo"]), int(match["d"]), int(match["h"]), int(match["mi"]), int(match["s"] or 0)
+            )
+        except ValueError:
+            return None
+        return moment.replace(tzinfo=_offset(match["zone"])) if match["zone"] else moment
+    if not text[:1].isdigit() or "," in text[:5]:
+        # RFC 2822, as feeds and some meta tags write it: "Mon, 03 Jun 2024 14:30:00 +0200"
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            moment = None
+        if moment is not None:
+            return moment
+    prefix = _DATE_PREFIX.match(text)
+    if prefix:
+        # a day followed by something unreadable: the day is still known
+        try:
+            return date(int(prefix[1]), int(prefix[2]), int(prefix[3]))
+        except ValueError:
+            return None
+    return None
+
+
+def normalize(value: str | datetime | date | None, default_zone: str | None = None) -> Canonical | None:
+    """`value` in the archive's format, or None when it is not a date.
+
+    A time without a zone is taken in `default_zone` (UTC when None); the result's
+    `assumed_zone` names that zone. Raises ValueError for an unknown `default_zone`."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        parsed = _from_string(value)
+    elif isinstance(value, (datetime, date)):
+        parsed = value
+    else:
+        return None
+    if parsed is None:
+        return None
+    if not isinstance(parsed, datetime):
+        return Canonical(parsed.isoformat())
+    assumed = None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        assumed = (default_zone or DEFAULT_ZONE).strip()
+        parsed = parsed.replace(tzinfo=zone_info(assumed))
+    try:
+        moment = parsed.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+    return Canonical(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), assumed)
+
+
+def canonical(value: str | datetime | date | None, default_zone: str | None = None) -> str | None:
+    """normalize()'s text: the one string the archive stores for `value`."""
+    result = normalize(value, default_zone)
+    return result.text if result else None
+
+
+def with_zone_note(origin: str, result: Canonical | None) -> str:
+    """`origin` with the assumed zone noted: "dateline (no zone given, read as Europe/Paris)".
+
+    The origin's first word stays first, so storage.best_fields still ranks it."""
+    if result is None or result.assumed_zone is None:
+        return origin
+    return f"{origin} (no zone given, read as {result.assumed_zone})"
