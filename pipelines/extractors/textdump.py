@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from pipelines.extractors.chrome import ChromePhrases, default_phrases
 from pipelines.extractors.dateline import parse_dateline
+from pipelines.extractors.language import text_language
 from pipelines.extractors.result import Extracted, Removal
 
 logger = logging.getLogger(__name__)
@@ -291,58 +292,8 @@ def clean_text_dump(
         author=dump.author,
         published=published,
         published_origin="dateline" if published else None,
-        language=_guess_language(" ".join(([title] if title else []) + paragraphs)),
+        language=text_language(" ".join(([title] if title else []) + paragraphs)),
         section=dump.section,
         removed=removed,
         method="textdump",
     )
-
-
-# Language from script alone: a wrong language is worse than none downstream, so
-# anything ambiguous stays None.
-_ENGLISH_STOPWORDS = frozenset(
-    "the of and to in a is that for on with as was by at it from he said his are be has "
-    "have this an its were not will which their but they after been also who".split()
-)
-_LETTER_WORD = re.compile(r"[^\W\d_]+")
-
-
-# Letters per script, counted with regexes: a per-character Python loop cost more than the
-# rest of the cleaner together.
-_SCRIPT_LETTERS = {
-    "cyrillic": re.compile(r"[\u0400-\u04FF]"),
-    "armenian": re.compile(r"[\u0530-\u058F]"),
-    "georgian": re.compile(r"[\u10A0-\u10FF\u1C90-\u1CBF]"),
-    "latin": re.compile(r"[A-Za-z\u00C0-\u024F\u0259]"),
-}
-# enough text to tell the script and the stop-word share of any dump
-_LANGUAGE_SAMPLE_CHARS = 4000
-
-
-def _guess_language(text: str) -> str | None:
-    text = text[:_LANGUAGE_SAMPLE_CHARS]
-    counts = {script: len(letters.findall(text)) for script, letters in _SCRIPT_LETTERS.items()}
-    total = sum(counts.values())
-    if total < 20:
-        return None
-    script, count = max(counts.items(), key=lambda item: item[1])
-    if count / total < 0.6:
-        return None
-    lowered = text.casefold()
-    if script == "armenian":
-        return "hy"
-    if script == "georgian":
-        return "ka"
-    if script == "cyrillic":
-        if re.search(r"[іїєґ]", lowered):
-            return "uk"
-        if re.search(r"[әғқңөұүһ]", lowered):
-            return "kk"
-        return "ru" if re.search(r"[ыэ]", lowered) else None
-    # ə is the Azerbaijani letter; ğ/ı/ş alone would also fit Turkish
-    if "ə" in lowered:
-        return "az"
-    words = _LETTER_WORD.findall(lowered)
-    if len(words) >= 8 and sum(word in _ENGLISH_STOPWORDS for word in words) / len(words) >= 0.2:
-        return "en"
-    return None
