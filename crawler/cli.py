@@ -212,6 +212,10 @@ def cmd_ingest(args) -> int:
     if args.trust_canonical:
         overrides["NEWSMILL_TRUST_CANONICAL"] = True
     if args.timezone:
+        from storage.dates import is_zone
+
+        if not is_zone(args.timezone):
+            raise CommandError(f"--timezone {args.timezone!r} is not an IANA time zone like 'Europe/Paris' or 'UTC'")
         overrides["NEWSMILL_TIMEZONE"] = args.timezone
     if args.language:
         overrides["NEWSMILL_LANGUAGE"] = args.language

@@ -35,6 +35,8 @@ class RawDocument:
     skip_reason: str | None = None
     # the source's declared language, used when the document itself does not tell
     language_hint: str | None = None
+    # IANA zone of the document's dates that give none (a source's `timezone`, NEWSMILL_TIMEZONE)
+    timezone: str | None = None
 
     # filled by the pipelines
     # where this document's chrome is learned: a crawl's source, or a source + folder of dumps

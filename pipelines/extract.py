@@ -158,11 +158,11 @@ def extract_document(item: RawDocument, learned: frozenset[str] = frozenset()) -
 def _extract(item: RawDocument, text: str, learned: frozenset[str]):
     if item.kind == TEXT:
         item.line_keys = frozenset(countable_lines(text))
-        return clean_text_dump(text, repeated_lines=item.batch_repeats | learned)
+        return clean_text_dump(text, repeated_lines=item.batch_repeats | learned, timezone=item.timezone)
     # imported at the first page: a run of text dumps never pays for trafilatura's import
     from pipelines.extractors.html import extract_html
 
-    extracted = extract_html(text, url=item.url)
+    extracted = extract_html(text, url=item.url, timezone=item.timezone)
     if extracted is None:
         return None
     item.line_keys = short_line_keys(extracted.paragraphs)

@@ -284,3 +284,30 @@ def m012_sighting_raw_hash(db: Database) -> None:
     # second extraction (pipelines.extract skips them and the archive only moves last_seen)
     db.execute("ALTER TABLE sightings ADD COLUMN raw_hash TEXT")
     db.execute("CREATE INDEX sightings_raw_hash ON sightings(raw_hash)")
+
+
+@migrations()
+def m014_normalize_dates(db: Database) -> None:
+    # One date format (storage/dates.py): `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` in UTC. Older
+    # archives hold datelines' "2024-05-12T14:30" beside meta's "...T04:40:00Z"; a stored time
+    # without a zone is taken as UTC (what the old code meant by it), published_origin is left
+    # as it is, and a value that is no date at all is kept untouched. `versions` holds no dates.
+    from storage.dates import canonical
+
+    columns = [column for column in ("published", "modified") if column in db["articles"].columns_dict]
+    for column in columns:
+        last_id = 0
+        while True:
+            rows = db.execute(
+                f"SELECT id, {column} FROM articles WHERE id > ? AND {column} IS NOT NULL ORDER BY id LIMIT 1000",
+                [last_id],
+            ).fetchall()
+            if not rows:
+                break
+            changes = []
+            for article_id, value in rows:
+                fixed = canonical(value, "UTC") if isinstance(value, str) else None
+                if fixed and fixed != value:
+                    changes.append((fixed, article_id))
+            db.conn.executemany(f"UPDATE articles SET {column} = ? WHERE id = ?", changes)
+            last_id = rows[-1][0]

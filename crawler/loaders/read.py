@@ -76,8 +76,12 @@ def gunzip_capped(data: bytes, limit: int) -> bytes:
             return bytes(out)
 
 
-def read_document(found: Found, *, source: str, max_decompressed: int, fetched_at: str) -> RawDocument:
-    document = RawDocument(kind=found.kind, source=source, path=printable_path(found.path), fetched_at=fetched_at)
+def read_document(
+    found: Found, *, source: str, max_decompressed: int, fetched_at: str, timezone: str | None = None
+) -> RawDocument:
+    document = RawDocument(
+        kind=found.kind, source=source, path=printable_path(found.path), fetched_at=fetched_at, timezone=timezone
+    )
     try:
         document.body = read_bytes(found, max_decompressed=max_decompressed)
     except ReadRefused as refused:

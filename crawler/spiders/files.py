@@ -48,13 +48,15 @@ class FilesSpider(scrapy.Spider):
         self.crawler.stats.set_value("newsmill/documents_expected", len(entries))
         repeats = learn_batch_repeats(entries, max_decompressed)
         fetched_at = utc_now()
+        # dates the files give without a zone are read in this one (`ingest --timezone`)
+        zone = settings.get("NEWSMILL_TIMEZONE") or None
         for entry in entries:
             if isinstance(entry, Refused):
                 yield RawDocument(
                     kind="file", source=source, path=entry.path, skip_code=entry.code, skip_reason=entry.reason
                 )
                 continue
-            document = read_document(entry, source=source, max_decompressed=max_decompressed, fetched_at=fetched_at)
+            document = read_document(entry, source=source, max_decompressed=max_decompressed, fetched_at=fetched_at, timezone=zone)
             if entry.kind == TEXT:
                 document.batch_repeats = repeats.get(os.path.dirname(entry.path), frozenset())
             yield document

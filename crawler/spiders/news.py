@@ -60,6 +60,7 @@ class NewsSpider(scrapy.Spider):
         self.scheduled: set[str] = set()
         self.pages_left = 0
         self.sitemaps_left = 0
+        self.timezone: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -84,6 +85,8 @@ class NewsSpider(scrapy.Spider):
         self.sitemaps_left = settings.getint("NEWSMILL_MAX_SITEMAPS", DEFAULT_MAX_SITEMAPS)
         self.follow_article_links = settings.getbool("NEWSMILL_FOLLOW_ARTICLE_LINKS", False)
         self.db_path = settings.get("NEWSMILL_DB")
+        # dates the site gives without a zone: the source's `timezone`, else the run's
+        self.timezone = self.source.timezone or settings.get("NEWSMILL_TIMEZONE") or None
         self.max_size = settings.getint("DOWNLOAD_MAXSIZE")
         self.links = LinkExtractor(deny=[pattern.pattern for pattern in source.deny], unique=True)
 
@@ -238,6 +241,7 @@ class NewsSpider(scrapy.Spider):
             declared_encoding=_content_type(response),
             fetched_at=utc_now(),
             language_hint=self.source.language,
+            timezone=self.timezone,
         )
 
     def _skipped(self, url: str, code: str, reason: str) -> RawDocument:

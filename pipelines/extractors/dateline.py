@@ -11,21 +11,47 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from datetime import date, datetime, timezone
 
 logger = logging.getLogger(__name__)
 
-# Month stems per language. Matching by stem covers the nominative and genitive forms
-# (июнь/июня, հունիս/հունիսի, ივნისი/ივნისის) without listing every inflection.
+# Month names of the Latin-script languages, matched as whole words (after case folding,
+# accents dropped, Turkish ı read as i): a stem would take Spanish "martes" (Tuesday) or
+# French "mardi" for "mar"(ch). Abbreviations are listed where they do not collide with
+# another language's month; the ones that do ("mar", "mai", "may") mean the same month in
+# every language that uses them.
+_MONTH_WORDS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        # English, French, German, Spanish, Turkish, Azerbaijani; abbreviations after the names
+        "january jan janvier janv januar jänner jaenner enero ene ocak oca yanvar yan",
+        "february feb febr fevrier fevr fev februar febrero subat sub fevral",
+        "march mar mars marz maerz marzo mart",
+        "april apr avril avr abril abr nisan nis aprel",
+        "may mai mayo mayis",
+        "june jun juin juni junio haziran haz iyun",
+        "july jul juillet juil juli julio temmuz tem iyul",
+        "august aug aout agosto ago agustos agu avqust avq",
+        "september sep sept septembre septiembre setiembre eylul eyl sentyabr sen",
+        "october oct octobre oktober okt octubre ekim eki oktyabr",
+        "november nov novembre noviembre kasim kas noyabr noy",
+        "december dec decembre dezember dez diciembre dic aralik ara dekabr dek",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        _MONTH_WORDS[_name] = _number
+
+# Month stems of the inflecting languages in their own scripts (no collisions across
+# scripts). A stem covers the nominative and genitive forms (июнь/июня, հունիս/հունիսի,
+# ივნისი/ივნისის) without listing every inflection.
 _MONTH_STEMS: tuple[tuple[str, int], ...] = (
-    # English (full names and 3-letter abbreviations share a stem)
-    ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("may", 5), ("jun", 6),
-    ("jul", 7), ("aug", 8), ("sep", 9), ("oct", 10), ("nov", 11), ("dec", 12),
     # Russian
     ("янв", 1), ("фев", 2), ("мар", 3), ("апр", 4), ("мая", 5), ("май", 5), ("июн", 6),
     ("июл", 7), ("авг", 8), ("сен", 9), ("окт", 10), ("ноя", 11), ("дек", 12),
-    # Azerbaijani
-    ("yanvar", 1), ("fevral", 2), ("mart", 3), ("aprel", 4), ("iyun", 6),
+    # Azerbaijani (its Latin names are whole words above; these are their inflected forms)
+    ("yanvar", 1), ("fevral", 2), ("aprel", 4), ("iyun", 6),
     ("iyul", 7), ("avqust", 8), ("sentyabr", 9), ("oktyabr", 10), ("noyabr", 11), ("dekabr", 12),
     # Armenian
     ("հունվ", 1), ("փետր", 2), ("մարտ", 3), ("ապրիլ", 4), ("մայիս", 5), ("հունիս", 6),
@@ -36,7 +62,7 @@ _MONTH_STEMS: tuple[tuple[str, int], ...] = (
 )
 
 _MONTH_WORD = r"(?P<mon>[^\W\d_]{3,12}\.?)"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|-?(?:го|е))?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|-?(?:го|е))?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 _TIME = re.compile(
     r"(?<!\d)(?P<h>[01]?\d|2[0-3])[:.h](?P<m>[0-5]\d)(?::[0-5]\d)?\s*(?P<ampm>[ap]\.?m\.?)?(?!\d)",
@@ -45,14 +71,19 @@ _TIME = re.compile(
 
 # Each pattern yields day/month/year groups; order matters only where shapes overlap.
 _DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:T(?P<h>\d{2}):(?P<m>\d{2}))?"),
+    re.compile(
+        r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"
+        r"(?:T(?P<h>\d{2}):(?P<m>\d{2})(?::\d{2}(?:\.\d+)?)?(?P<iso_zone>Z|[+-]\d\d:?\d\d)?)?"
+    ),
     re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})/(?P<month>\d{1,2})/(?P<day>\d{1,2})(?!\d)"),
     # 09.06.2021, 9-6-2021, 09/06/2021: day first, as the sites this project reads write it
     re.compile(r"(?<![\d.])(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-]" + _YEAR + r"(?!\d)"),
     # June 9, 2021 / Jun 9th 2021
     re.compile(r"(?<!\w)" + _MONTH_WORD + r"\s+" + _DAY + r",?\s+" + _YEAR, re.IGNORECASE),
-    # 9 June 2021 / 9 июня 2021 г. / 9 iyun 2021 / 9 ივნისი, 2021
-    re.compile(r"(?<!\d)" + _DAY + r"\.?\s+" + _MONTH_WORD + r",?\s+" + _YEAR, re.IGNORECASE),
+    # 9 June 2021 / 9 июня 2021 г. / 9 iyun 2021 / 9 ივნისი, 2021 / 3. Juni 2024 / 3 de junio de 2024
+    re.compile(
+        r"(?<!\d)" + _DAY + r"\.?\s+(?:de\s+)?" + _MONTH_WORD + r",?\s+(?:del?\s+)?" + _YEAR, re.IGNORECASE
+    ),
     # 2021 թ. հունիսի 9 (Armenian) / 2021 წლის 9 ივნისი (Georgian)
     re.compile(_YEAR + r"\s*(?:թ\.?|წლის)?\s+" + _MONTH_WORD + r"\s+" + _DAY + r"(?!\d)", re.IGNORECASE),
     re.compile(_YEAR + r"\s*(?:წლის)\s+" + _DAY + r"\s+" + _MONTH_WORD, re.IGNORECASE),
@@ -65,7 +96,16 @@ _FILLER = re.compile(
     r"mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|"
     r"опубликовано|обновлено|дата|публикации|в|г|года|"
     r"понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|"
-    r"dərc|edilib|olunub|yenilənib|tarix|saat|il|"
+    r"dərc|edilib|olunub|yenilənib|yeniləndi|tarix|tarixi|saat|il|"
+    r"bazar|ertəsi|çərşənbə|axşamı|cümə|şənbə|"
+    r"publié|publiée|publie|le|mis|mise|à|jour|modifié|par|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"veröffentlicht|aktualisiert|zuletzt|am|um|uhr|stand|von|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    r"publicado|publicada|actualizado|actualizada|el|a|las|de|del|hrs|horas|"
+    r"lunes|martes|miércoles|jueves|viernes|sábado|domingo|"
+    r"yayınlanma|yayınlandı|yayın|güncellendi|güncelleme|son|"
+    r"pazartesi|salı|çarşamba|perşembe|cuma|cumartesi|pazar|"
     r"հրապարակվել|է|թ|ժ|"
     r"გამოქვეყნდა|განახლდა|წლის|წ)\b",
     re.IGNORECASE,
@@ -74,12 +114,46 @@ _MAX_LEFTOVER = 40
 _MAX_LINE = 120
 
 
+# a time zone the dateline states: "14:32 GMT", "UTC+4", "GMT+04:00"
+_ZONE = re.compile(r"(?<!\w)(?:UTC|GMT)(?:\s*(?P<sign>[+-])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d\d))?)?(?!\w)", re.IGNORECASE)
+
+
+def _fold(word: str) -> str:
+    """Case and accents folded, Turkish dotless ı as i: "Mayıs", "MAYIS" and "mayis" are one word."""
+    folded = unicodedata.normalize("NFKD", word.casefold().replace("ı", "i"))
+    return "".join(char for char in folded if not unicodedata.combining(char))
+
+
 def _month_number(word: str) -> int | None:
     word = word.casefold().rstrip(".")
+    number = _MONTH_WORDS.get(_fold(word))
+    if number is not None:
+        return number
     for stem, number in _MONTH_STEMS:
         if word.startswith(stem):
             return number
     return None
+
+
+def _zone_suffix(text: str) -> str | None:
+    """"Z" or "+04:00" when the dateline states its zone, else None (local time)."""
+    match = _ZONE.search(text)
+    if match is None:
+        return None
+    if not match["sign"]:
+        return "Z"
+    hours, minutes = int(match["oh"]), int(match["om"] or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    return "Z" if hours == minutes == 0 else f"{match['sign']}{hours:02d}:{minutes:02d}"
+
+
+def _iso_zone(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value == "Z":
+        return "Z"
+    return f"{value[:3]}:{value[-2:]}"
 
 
 def _today() -> date:
@@ -87,14 +161,14 @@ def _today() -> date:
 
 
 def parse_dateline(line: str) -> str | None:
-    """ISO `YYYY-MM-DD` (or `YYYY-MM-DDTHH:MM` when a time is given) if `line` is a dateline."""
+    """ISO `YYYY-MM-DD` if `line` is a dateline; `YYYY-MM-DDTHH:MM` when it gives a time, local
+    to the site unless the line states a zone (`...T14:32Z`, `...T14:32+04:00`).
+
+    The caller turns it into the archive's format with the source's zone (storage.dates)."""
     text = " ".join(line.replace("\u00a0", " ").split())
     if not text or len(text) > _MAX_LINE:
         return None
-    for pattern in _DATE_PATTERNS:
-        match = pattern.search(text)
-        if match is None:
-            continue
+    for match in (found for pattern in _DATE_PATTERNS for found in pattern.finditer(text)):
         groups = match.groupdict()
         month = int(groups["month"]) if groups.get("month") else _month_number(groups.get("mon") or "")
         if month is None:
@@ -122,10 +196,27 @@ def parse_dateline(line: str) -> str | None:
                 if hour < 24:
                     hour_min = (hour, minute)
                 rest = rest[: time_match.start()] + " " + rest[time_match.end():]
-        leftover = re.sub(r"[\W\d_]+", " ", _FILLER.sub(" ", rest)).strip()
+        zone = None
+        if hour_min is not None:
+            zone = _iso_zone(groups.get("iso_zone")) or _zone_suffix(rest)
+        leftover = re.sub(r"[\W\d_]+", " ", _FILLER.sub(" ", _ZONE.sub(" ", rest))).strip()
         if len(leftover) > _MAX_LEFTOVER:
             return None
         if hour_min is None:
             return found.isoformat()
-        return f"{found.isoformat()}T{hour_min[0]:02d}:{hour_min[1]:02d}"
+        return f"{found.isoformat()}T{hour_min[0]:02d}:{hour_min[1]:02d}{zone or ''}"
     return None
+
+
+# A dateline that gives the last change rather than the publication ("Updated: ...").
+_UPDATED = re.compile(
+    r"^[\W_]*(?:last\s+)?(?:updated|modified|обновлено|изменено|yenilənib|yeniləndi|"
+    r"mis\s+à\s+jour|mise\s+à\s+jour|modifié|(?:zuletzt\s+)?aktualisiert|actualizado|actualizada|"
+    r"güncellendi|güncelleme|განახლდა)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def is_update_line(line: str) -> bool:
+    """True for "Updated: 9 June 2021", "Mis à jour le 4 juin 2024", "Обновлено: ..."."""
+    return bool(_UPDATED.match(line))

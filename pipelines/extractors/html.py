@@ -115,7 +115,8 @@ def _jsonld_body(body: str | None, paragraphs: list[str]) -> list[str] | None:
     return candidate
 
 
-def extract_html(html: str, url: str | None = None) -> Extracted | None:
+def extract_html(html: str, url: str | None = None, timezone: str | None = None) -> Extracted | None:
+    """`timezone`: the IANA zone of dates the page gives without one (UTC when None)."""
     try:
         tree = load_html(html)
     except Exception as error:  # lxml refuses some inputs outright; that is "no article"
@@ -161,7 +162,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted | None:
         logger.debug("no link texts for %s: %s", url, error)
         link_texts, headings = set(), []
     try:
-        meta = extract_metadata(tree, url, jsonld)
+        meta = extract_metadata(tree, url, jsonld, timezone)
     except Exception as error:  # a body without metadata is still worth keeping
         logger.warning("metadata extraction failed on %s: %s", url, error)
         meta = Metadata(canonical_url=url)

@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 from pipelines.extractors.html_jsonld import JsonLdArticle
 from pipelines.extractors.result import Metadata
 from pipelines.fingerprint import hostname
+from storage.dates import Canonical, normalize, with_zone_note
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,19 @@ _DATE_METAS = (
     "parsely-pub-date",
     "article.published",
     "cxenseparse:recs:publishtime",
+)
+# dateModified's counterparts; a page that declares none has no `modified`
+_MODIFIED_METAS = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "modified",
+    "last-modified",
+    "lastmod",
+    "dc.date.modified",
+    "dcterms.modified",
+    "parsely-updated",
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|[-_]|$)")
 _BYLINE_NOISE = re.compile(
@@ -114,34 +128,25 @@ def clean_author(author: str | None, site: str | None = None) -> str | None:
     return "; ".join(names) or None
 
 
-def parse_date(value: str | None, now: datetime | None = None) -> str | None:
-    """ISO-8601 (UTC when a time and zone are known), or None when unparsable or implausible."""
-    if not value:
+def read_date(value: str | None, zone: str | None = None, now: datetime | None = None) -> Canonical | None:
+    """`value` in the archive's one format (storage.dates), or None when unparsable or implausible.
+
+    A time without a zone is read in `zone` (UTC when None); the result says it was."""
+    if not value or not isinstance(value, str):
         return None
-    value = value.strip()
-    text = value.replace("Z", "+00:00").replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d", value) else value
-    # "+0000" offsets and fractional seconds are legal ISO that fromisoformat used to reject
-    text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        match = re.match(r"^(\d{4})-?(\d\d)-?(\d\d)", value)
-        if not match:
-            return None
-        try:
-            parsed = datetime(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            return None
-        text = "date-only"
+    found = normalize(value, zone)
+    if found is None:
+        return None
     now = now or datetime.now(UTC)
-    aware = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    if aware < _EARLIEST or aware > now + _FUTURE_SLACK:
+    if found.instant() < _EARLIEST or found.instant() > now + _FUTURE_SLACK:
         return None
-    if text == "date-only" or (len(value) <= 10 and parsed.tzinfo is None):
-        return parsed.date().isoformat()
-    if parsed.tzinfo is None:
-        return parsed.replace(microsecond=0).isoformat()
-    return parsed.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    return found
+
+
+def parse_date(value: str | None, now: datetime | None = None, zone: str | None = None) -> str | None:
+    """`YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SSZ` in UTC when a time is known; None when unparsable or implausible."""
+    found = read_date(value, zone, now)
+    return found.text if found else None
 
 
 def date_from_url(url: str | None) -> str | None:
@@ -220,8 +225,12 @@ def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
     return None
 
 
-def extract_metadata(tree: HtmlElement, url: str | None, jsonld: JsonLdArticle | None) -> Metadata:
-    """Everything but the body; call it after the body extractors, as the date search may prune `tree`."""
+def extract_metadata(
+    tree: HtmlElement, url: str | None, jsonld: JsonLdArticle | None, timezone: str | None = None
+) -> Metadata:
+    """Everything but the body; call it after the body extractors, as the date search may prune `tree`.
+
+    Dates without a zone are read in `timezone` (UTC when None), and their origin says so."""
     metas = meta_values(tree)
     jl = jsonld or JsonLdArticle()
     page_url = canonical(tree, metas, url, jl.url)
@@ -253,16 +262,17 @@ def extract_metadata(tree: HtmlElement, url: str | None, jsonld: JsonLdArticle |
         (_first(*(v for key in _DATE_METAS for v in metas.get(key, []))), "meta"),
         (_time_element(tree), "meta"),
     ):
-        published = parse_date(candidate)
-        if published:
-            origin = source
+        found = read_date(candidate, timezone)
+        if found:
+            published, origin = found.text, with_zone_note(source, found)
             break
     if not published:
         published = date_from_url(url) or date_from_url(page_url)
         origin = "url" if published else None
     if not published:
-        published = parse_date(_htmldate(tree, page_url or url))
-        origin = "htmldate" if published else None
+        found = read_date(_htmldate(tree, page_url or url), timezone)
+        published, origin = (found.text, with_zone_note("htmldate", found)) if found else (None, None)
+    modified = _modified(tree, metas, jl, published, timezone)
 
     section = _first(jl.section, *metas.get("article:section", []), *metas.get("section", []), *metas.get("parsely-section", []))
 
@@ -282,12 +292,31 @@ def extract_metadata(tree: HtmlElement, url: str | None, jsonld: JsonLdArticle |
         author=author,
         published=published,
         published_origin=origin,
+        modified=modified,
         language=language,
         section=section,
         site=site,
         canonical_url=page_url,
         tags=tags,
     )
+
+
+def _modified(
+    tree: HtmlElement, metas: dict[str, list[str]], jl: JsonLdArticle, published: str | None, timezone: str | None
+) -> str | None:
+    """The last-modified date the page declares (JSON-LD, <meta>, <time itemprop>), if any.
+
+    One earlier than the publication date is a template's leftover, not an edit."""
+    candidates = [jl.modified, *(v for key in _MODIFIED_METAS for v in metas.get(key, []))]
+    candidates += [node.get("datetime") for node in tree.xpath("//time[@datetime][@itemprop='dateModified']")[:1]]
+    for candidate in candidates:
+        found = read_date(candidate, timezone)
+        if found is None:
+            continue
+        if published and found.text[:10] < published[:10]:
+            return None
+        return found.text
+    return None
 
 
 def _time_element(tree: HtmlElement) -> str | None:

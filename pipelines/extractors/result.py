@@ -19,10 +19,14 @@ class Metadata:
 
     title: str | None = None
     author: str | None = None
-    # ISO-8601 date or datetime, UTC when a time is known
+    # `YYYY-MM-DD` when only the day is known, else `YYYY-MM-DDTHH:MM:SSZ` in UTC (storage.dates)
     published: str | None = None
-    # where `published` came from: "json-ld", "meta", "url", "dateline", "htmldate", ...
+    # where `published` came from: "json-ld", "meta", "url", "dateline", "htmldate", ...; a time
+    # given without a zone adds the zone it was read in: "dateline (no zone given, read as Europe/Paris)"
     published_origin: str | None = None
+    # when the page says it was last changed (JSON-LD dateModified, article:modified_time, an
+    # "Updated ..." dateline), in the same format; None when it does not say
+    modified: str | None = None
     language: str | None = None
     section: str | None = None
     site: str | None = None

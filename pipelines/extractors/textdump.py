@@ -25,9 +25,10 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from pipelines.extractors.chrome import ChromePhrases, default_phrases
-from pipelines.extractors.dateline import parse_dateline
+from pipelines.extractors.dateline import is_update_line, parse_dateline
 from pipelines.extractors.language import text_language
 from pipelines.extractors.result import Extracted, Removal
+from storage.dates import normalize, with_zone_note
 
 logger = logging.getLogger(__name__)
 
@@ -258,8 +259,11 @@ def clean_text_dump(
     *,
     repeated_lines: Container[str] = frozenset(),
     phrases: ChromePhrases | None = None,
+    timezone: str | None = None,
 ) -> Extracted | None:
-    """The article in a plain-text dump, or None if nothing article-like is left."""
+    """The article in a plain-text dump, or None if nothing article-like is left.
+
+    A dateline's time without a zone is the site's local time, read in `timezone` (UTC when None)."""
     if phrases is None:
         phrases = default_phrases()
     lines = _lines(text)
@@ -277,9 +281,14 @@ def clean_text_dump(
     if not paragraphs:
         return None
     # the article's own dateline sits above the body; dates after a stop heading are comments'
-    head_dates = [found for index, found in dump.dates if index < body_start]
-    late_dates = [found for index, found in dump.dates if body_start <= index < stop]
-    published = (head_dates or late_dates or [None])[0]
+    head_dates = [(index, found) for index, found in dump.dates if index < body_start]
+    late_dates = [(index, found) for index, found in dump.dates if body_start <= index < stop]
+    dates = head_dates or late_dates
+    # "Updated: ..." is the last change; the publication date is the first other dateline
+    updates = [found for index, found in dates if is_update_line(lines[index])]
+    first = ([found for index, found in dates if not is_update_line(lines[index])] or [found for _, found in dates] or [None])[0]
+    published = normalize(first, timezone) if first else None
+    modified = normalize(updates[0], timezone) if updates and updates[0] != first else None
     title = lines[dump.title_index] if dump.title_index is not None else None
     removed = [
         Removal(line, rule)
@@ -290,8 +299,9 @@ def clean_text_dump(
         paragraphs=paragraphs,
         title=title,
         author=dump.author,
-        published=published,
-        published_origin="dateline" if published else None,
+        published=published.text if published else None,
+        published_origin=with_zone_note("dateline", published) if published else None,
+        modified=modified.text if modified else None,
         language=text_language(" ".join(([title] if title else []) + paragraphs)),
         section=dump.section,
         removed=removed,
