@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 FILL_ONLY = ("title", "author", "section", "language", "site")
 PUBLISHED = "published"
 URL = "url"
+# the sighting whose text the article shows (storage.archive, identity rule 3)
+TEXT = "text"
 
 # How much a date's origin is worth: structured data beats the page's own meta tags, which
 # beat a heuristic on the HTML, which beats a date guessed from a URL or a dump's dateline.
@@ -37,8 +39,9 @@ def origin_rank(origin: str | None) -> int:
 
 
 def record_origin(db: Database, article_id: int, record: ArticleRecord, sighting_id: int) -> None:
-    """A new article: every field it has came from its first sighting."""
+    """A new article: every field it has, its text included, came from its first sighting."""
     sources = {name: sighting_id for name in (URL, PUBLISHED, *FILL_ONLY) if getattr(record, name)}
+    sources[TEXT] = sighting_id
     db.execute(
         "UPDATE articles SET field_sources = ? WHERE id = ?",
         [json.dumps(sources, sort_keys=True), article_id],
@@ -84,3 +87,27 @@ def merge_from_copy(db: Database, article_id: int, record: ArticleRecord, sighti
 
 def _url_taken(db: Database, url: str) -> bool:
     return db.execute("SELECT 1 FROM articles WHERE url = ?", [url]).fetchone() is not None
+
+
+def set_text_source(db: Database, article_id: int, sighting_id: int | None) -> None:
+    """The article now shows this sighting's text (a new version)."""
+    row = db.execute("SELECT field_sources FROM articles WHERE id = ?", [article_id]).fetchone()
+    sources = json.loads(row[0]) if row and row[0] else {}
+    sources[TEXT] = sighting_id
+    db.execute("UPDATE articles SET field_sources = ? WHERE id = ?", [json.dumps(sources, sort_keys=True), article_id])
+
+
+def text_source(db: Database, article_id: int) -> tuple[str, str | None] | None:
+    """(collector, path) of the sighting that supplied the article's current text. Archives
+    from before field_sources named it: the latest original or new-version sighting."""
+    row = db.execute("SELECT field_sources FROM articles WHERE id = ?", [article_id]).fetchone()
+    sighting_id = (json.loads(row[0]) if row and row[0] else {}).get(TEXT)
+    if sighting_id is not None:
+        found = db.execute("SELECT collector, path FROM sightings WHERE id = ?", [sighting_id]).fetchone()
+    else:
+        found = db.execute(
+            "SELECT collector, path FROM sightings WHERE article_id = ? AND relation IN ('original', 'new_version') "
+            "ORDER BY id DESC LIMIT 1",
+            [article_id],
+        ).fetchone()
+    return (found[0], found[1]) if found else None

@@ -19,9 +19,10 @@ from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
 
-from storage import minhash
+from storage import minhash, same_story
 from storage.band_levels import BandLevels
 from storage.minhash import BodyFingerprint
+from storage.same_story import Likeness
 
 logger = logging.getLogger(__name__)
 
@@ -82,21 +83,26 @@ class NearDuplicateIndex:
         if not fingerprint.indexable:
             return None
         hits: dict[int, int] = {}
-        for article_id in self.bands.article_ids(fingerprint.band_keys):
+        for article_id in self.bands.article_ids(fingerprint.lookup_keys):
             hits[article_id] = hits.get(article_id, 0) + 1
         if not hits:
             return None
         candidates = sorted(hits, key=lambda article_id: (-hits[article_id], article_id))[:MAX_CANDIDATES]
         estimates = self._estimates(fingerprint, candidates)
+        # a short body's edits cost it more Jaccard than the margin allows: its candidates are
+        # verified word by word whatever their estimate
+        margin = 1.0 if fingerprint.is_short else ESTIMATE_MARGIN
         shortlist = sorted(
             (article_id for article_id, (text_estimate, copy_estimate) in estimates.items()
-             if max(text_estimate, copy_estimate) >= threshold - ESTIMATE_MARGIN),
-            key=lambda article_id: (-max(estimates[article_id]), article_id),
+             if max(text_estimate, copy_estimate) >= threshold - margin),
+            key=lambda article_id: (-max(estimates[article_id]), -hits[article_id], article_id),
         )[:MAX_VERIFIED]
         best: NearMatch | None = None
         for article_id in shortlist:
-            similarity = self._exact_similarity(fingerprint, article_id)
-            if similarity < threshold:
+            found = self.likeness_to(fingerprint, article_id)
+            if found is not None and same_story.is_copy(found, threshold):
+                similarity = found.similarity
+            else:
                 # the article's text is one copy; an edited copy already merged may be closer
                 similarity = estimates[article_id][1]
             if similarity < threshold:
@@ -127,8 +133,9 @@ class NearDuplicateIndex:
             for article_id in candidates
         }
 
-    def similarity_to(self, fingerprint: BodyFingerprint, article_id: int) -> float:
-        return self._exact_similarity(fingerprint, article_id)
+    def likeness_to(self, fingerprint: BodyFingerprint, article_id: int) -> Likeness | None:
+        row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+        return same_story.likeness(fingerprint, row[0]) if row else None
 
     def add(self, article_id: int, fingerprint: BodyFingerprint) -> None:
         """Index an article's text. Earlier texts' bands stay, so copies of an older version
@@ -140,7 +147,7 @@ class NearDuplicateIndex:
             "ON CONFLICT(article_id) DO UPDATE SET signature = excluded.signature",
             [article_id, fingerprint.signature_blob],
         )
-        self.bands.insert([(key, article_id) for key in fingerprint.band_keys])
+        self.bands.insert([(key, article_id) for key in fingerprint.lookup_keys])
 
     def add_copy(self, article_id: int, sighting_id: int, fingerprint: BodyFingerprint) -> None:
         """An edited copy merged into the article: its bands lead later copies to the article too."""
@@ -150,16 +157,10 @@ class NearDuplicateIndex:
             "INSERT OR IGNORE INTO copy_minhash (sighting_id, article_id, signature) VALUES (?, ?, ?)",
             [sighting_id, article_id, fingerprint.signature_blob],
         )
-        self.bands.insert([(key, article_id) for key in fingerprint.band_keys])
+        self.bands.insert([(key, article_id) for key in fingerprint.lookup_keys])
 
     def compact(self) -> None:
         self.bands.compact()
-
-    def _exact_similarity(self, fingerprint: BodyFingerprint, article_id: int) -> float:
-        row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
-        if row is None:
-            return 0.0
-        return minhash.jaccard(fingerprint.shingles, minhash.shingles(row[0]))
 
 
 def index_existing_articles(db: Database, batch_size: int = 1000) -> int:
@@ -180,6 +181,7 @@ def index_existing_articles(db: Database, batch_size: int = 1000) -> int:
             fingerprint = minhash.fingerprint(text)
             if fingerprint.indexable:
                 signatures.append((article_id, fingerprint.signature_blob))
+                # band keys only: this is migration m004's index, as it shipped (m013 adds the rest)
                 bands += [(key, article_id) for key in fingerprint.band_keys]
         db.conn.executemany("INSERT INTO article_minhash (article_id, signature) VALUES (?, ?)", signatures)
         db.conn.executemany("INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)", sorted(bands))

@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 class ArticleRecord:
     """One cleaned document on its way into the archive.
 
-    `url` is the canonical URL (None for a text dump); `fetched_url` is where it was
-    actually seen. `content_hash` is of the normalised body, so trivial differences
+    `url` is the identity the document claims (pipelines.identity: its believed canonical,
+    else the URL it was fetched from; None for a file without one); `fetched_url` is where
+    it was actually seen. `content_hash` is of the normalised body, so trivial differences
     (quotes, spacing, line endings) hash alike.
     """
 
@@ -28,6 +29,7 @@ class ArticleRecord:
     author: str | None = None
     published: str | None = None
     published_origin: str | None = None
+    modified: str | None = None
     language: str | None = None
     section: str | None = None
     site: str | None = None
@@ -43,6 +45,17 @@ class ArticleRecord:
     fingerprint: BodyFingerprint | None = field(default=None, repr=False, compare=False)
     # Jaccard similarity from which a copy counts as the same story; None: the archive's default.
     near_duplicate_threshold: float | None = None
+    # CRAWL (fetched from `fetched_url`) or FILE (read from `path`); None: FILE when there is a path
+    collector: str | None = None
+    # the canonical URL the document declared, believed or not, and why it was not
+    canonical_url: str | None = None
+    identity_note: str | None = None
+    # a file's canonical may replace text that a crawl fetched (`ingest --trust-canonical`)
+    trust_canonical: bool = False
+
+    @property
+    def collected_by(self) -> str:
+        return self.collector or (FILE if self.path else CRAWL)
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,10 @@ class RejectRecord:
     source: str | None = None
 
 
+# Who collected a document: sightings.collector
+CRAWL = "crawl"
+FILE = "file"
+
 # What happened to a record; `relation` is also the sightings.relation value.
 NEW = "original"
 DUPLICATE = "duplicate"
@@ -79,3 +96,5 @@ class Decision:
     # new version, with the text it replaced); None for an original
     similarity: float | None = None
     sighting_id: int | None = None
+    # why an identity claim was not followed (also stored as sightings.identity_note)
+    note: str | None = None

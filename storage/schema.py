@@ -287,6 +287,37 @@ def m012_sighting_raw_hash(db: Database) -> None:
 
 
 @migrations()
+def m013_identity_claims(db: Database) -> None:
+    # storage/archive.py's identity rules: who collected each copy (a file never replaces text
+    # a crawl fetched), the canonical a copy declared, and why a claim was not followed
+    db.execute("ALTER TABLE sightings ADD COLUMN collector TEXT")
+    db.execute("UPDATE sightings SET collector = CASE WHEN path IS NULL THEN 'crawl' ELSE 'file' END")
+    db.execute("ALTER TABLE sightings ADD COLUMN canonical_url TEXT")
+    db.execute("ALTER TABLE sightings ADD COLUMN identity_note TEXT")
+    # the page's own dateModified / article:modified_time
+    db.execute("ALTER TABLE articles ADD COLUMN modified TEXT")
+    # short bodies are also found by their winnowing keys (storage.minhash.SHORT_WORDS)
+    from storage.minhash import SHORT_WORDS, fingerprint
+
+    last_id = 0
+    while True:
+        rows = db.execute(
+            "SELECT id, text FROM articles WHERE id > ? AND word_count < ? ORDER BY id LIMIT 1000",
+            [last_id, SHORT_WORDS],
+        ).fetchall()
+        if not rows:
+            break
+        keys = []
+        for article_id, text in rows:
+            body = fingerprint(text)
+            if body.is_short:
+                keys += [(key, article_id) for key in body.lookup_keys[len(body.band_keys):]]
+        # the last level has no row limit to keep: keys can go straight there, in key order
+        db.conn.executemany("INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)", sorted(keys))
+        last_id = rows[-1][0]
+
+
+@migrations()
 def m014_normalize_dates(db: Database) -> None:
     # One date format (storage/dates.py): `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` in UTC. Older
     # archives hold datelines' "2024-05-12T14:30" beside meta's "...T04:40:00Z"; a stored time

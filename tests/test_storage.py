@@ -63,10 +63,13 @@ def test_readers_are_not_blocked_while_a_batch_is_open(tmp_path):
     archive.close()
 
 
-def test_same_url_with_new_text_becomes_a_version(tmp_path):
+def test_same_url_with_an_edited_text_becomes_a_version(tmp_path):
+    # an unrelated text at the same URL is another article: tests/test_identity.py
     archive = Archive.open(tmp_path / "a.db")
-    first = record(1, url="https://news.example/a", title="Old headline")
-    changed = record(2, url="https://news.example/a", title="New headline")
+    url = "https://news.example/a"
+    text = " ".join(f"sentence {n} of the story about the harbour." for n in range(20))
+    first = ArticleRecord(text=text, content_hash="1" * 64, url=url, fetched_url=url, title="Old headline")
+    changed = ArticleRecord(text=text + " A late correction.", content_hash="2" * 64, url=url, fetched_url=url, title="New headline")
     (original,) = archive.store_batch([first])
     (update,) = archive.store_batch([changed])
     assert (original.relation, update.relation) == ("original", "new_version")
