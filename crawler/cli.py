@@ -149,6 +149,18 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--source", help="source name the document would be ingested under (default: local)")
     explain.add_argument("--text", action="store_true", help="print the whole cleaned body")
     explain.set_defaults(handler=cmd_explain)
+
+    repair = commands.add_parser(
+        "repair",
+        help="split articles that an older newsmill merged from unrelated stories under one URL or path",
+        description="Find articles whose versions hold unrelated stories (the rule before the identity rules merged "
+        "pages sharing a canonical URL, or a file claiming a crawled URL) and give each story its own article, "
+        "with its sightings and versions. One transaction; nothing is lost. Run with --dry-run first.",
+        epilog="example: newsmill repair --db data/newsmill.db --dry-run",
+    )
+    _add_db(repair)
+    repair.add_argument("--dry-run", action="store_true", help="only report what would be split")
+    repair.set_defaults(handler=cmd_repair)
     return parser
 
 
@@ -252,6 +264,26 @@ def cmd_crawl(args) -> int:
         status = max(status, 1 if summary.errors or summary.finish_reason != "finished" else 0)
     print(f"archive: {args.db}    browse: newsmill serve --db {args.db}")
     return status
+
+
+def cmd_repair(args) -> int:
+    from storage.db import open_database
+    from storage.repair import repair
+
+    if not Path(args.db).is_file():
+        raise CommandError(f"no archive at {args.db}")
+    check_archive(args.db)
+    db = open_database(args.db)
+    try:
+        splits = repair(db, dry_run=args.dry_run)
+    finally:
+        db.close()
+    for split in splits:
+        print("\n".join(split.describe()))
+    stories = sum(len(split.stories) - 1 for split in splits)
+    verb = "would get" if args.dry_run else "got"
+    print(f"{len(splits)} merged articles; {stories} stories {verb} an article of their own")
+    return 0
 
 
 def _setting_overrides(pairs: list[str]) -> dict:

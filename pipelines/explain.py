@@ -117,6 +117,8 @@ def describe(explanation: Explanation, *, full_text: bool = False) -> list[str]:
         lines.append(f"verdict: skipped [{explanation.rejected.code}] {explanation.rejected.reason}")
     elif explanation.decision is not None:
         lines.append(f"verdict: {_verdict(explanation)}")
+        if explanation.decision.note:
+            lines.append(f"identity: {explanation.decision.note}")
     else:
         lines.append("verdict: would be stored (no archive to compare with)")
     lines += [f"note: {note}" for note in explanation.notes]

@@ -314,3 +314,73 @@ def test_crawled_page_replaced_by_an_unrelated_story_is_a_new_article(tmp_path):
     assert "an unrelated text" in other.note
     assert (again.relation, again.article_id, again.already_seen_here) == (DUPLICATE, other.article_id, True)
     assert rows == [(first.article_id, url), (other.article_id, None)]
+
+
+# -- repair: archives the old rule built ------------------------------------------------------
+
+
+def old_rule_new_version(archive: Archive, article_id: int, text: str, title: str, url: str | None, path: str | None):
+    """What the rule before the identity rules wrote for any new text at a known URL or path:
+    the article's text moved to `versions`, the new text took its place, a new_version sighting."""
+    db = archive.db
+    with db.conn:
+        db.execute(
+            "INSERT INTO versions (article_id, title, text, content_hash, first_seen, replaced_at) "
+            "SELECT id, title, text, content_hash, last_seen, datetime('now') FROM articles WHERE id = ?",
+            [article_id],
+        )
+        db.execute(
+            "UPDATE articles SET title = ?, text = ?, content_hash = ?, word_count = ? WHERE id = ?",
+            [title, text, content_hash(text), len(text.split()), article_id],
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO sightings (article_id, url, path, source, relation, seen_at, last_seen_at, content_hash) "
+            "VALUES (?, ?, ?, 't', 'new_version', datetime('now'), datetime('now'), ?)",
+            [article_id, url, path, content_hash(text)],
+        )
+
+
+def all_texts(db: Path) -> list[str]:
+    return sorted(row[0] for row in query(db, "SELECT text FROM articles UNION ALL SELECT text FROM versions"))
+
+
+def test_repair_splits_what_the_old_rule_merged_and_loses_nothing(tmp_path):
+    db = tmp_path / "old.db"
+    archive = Archive.open(db)
+    home = "https://courier.example/"
+    ferry, orchard, library = ("\n\n".join(STORIES[name][1]) for name in ("ferry", "orchard", "library"))
+    # three saved pages under the home-page canonical: one article, two versions
+    (first,) = archive.store_batch([ArticleRecord(text=ferry, content_hash=content_hash(ferry), source="t", url=home, path="p/ferry.html", title="Ferry")])
+    old_rule_new_version(archive, first.article_id, orchard, "Orchard", home, "p/orchard.html")
+    old_rule_new_version(archive, first.article_id, library, "Library", home, "p/library.html")
+    # a genuine edit at a crawled URL: one story, must stay one article
+    url = "https://courier.example/2026/03/ferry-times"
+    (crawled,) = archive.store_batch([ArticleRecord(text=SHORT, content_hash=content_hash(SHORT), source="t", url=url, fetched_url=url, title="Kayakers")])
+    corrected = SHORT + "\n\nCorrection: the rescue was on Saturday."
+    old_rule_new_version(archive, crawled.article_id, corrected, "Kayakers", url, None)
+    archive.close()
+    before = all_texts(db)
+    sightings_before = query(db, "SELECT count(*) FROM sightings")[0][0]
+
+    dry = subprocess.run([*NEWSMILL, "repair", "--db", str(db), "--dry-run"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert dry.returncode == 0, dry.stderr
+    assert f"article {first.article_id} ({home}): 3 unrelated stories" in dry.stdout
+    assert "1 merged articles; 2 stories would get an article of their own" in dry.stdout
+    assert all_texts(db) == before and query(db, "SELECT count(*) FROM articles")[0][0] == 2
+
+    done = subprocess.run([*NEWSMILL, "repair", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "2 stories got an article of their own" in done.stdout
+    # every text is still there, now as the text of its own story
+    assert sorted(row[0] for row in query(db, "SELECT text FROM articles")) == sorted([ferry, orchard, library, corrected])
+    assert query(db, "SELECT text FROM versions") == [(SHORT,)]
+    assert all_texts(db) == before  # the same texts, each once: nothing lost
+    for word in ("Osterholm", "brambles"):
+        assert len(query(db, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", word)) == 1
+    # each split story has its own sighting at the place that showed it
+    ferry_id = query(db, "SELECT id FROM articles WHERE text = ?", ferry)[0][0]
+    assert query(db, "SELECT path FROM sightings WHERE article_id = ?", ferry_id) == [("p/ferry.html",)]
+    assert query(db, "SELECT count(*) FROM sightings")[0][0] == sightings_before
+    assert query(db, "SELECT kind, status FROM runs WHERE kind = 'repair'") == [("repair", "finished")]
+    again = subprocess.run([*NEWSMILL, "repair", "--db", str(db)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "0 merged articles" in again.stdout
