@@ -30,6 +30,17 @@ _ISO = re.compile(
     r"\s*(?P<zone>[Zz]|(?:UTC|GMT)?\s*[+-]\d\d(?::?\d\d)?|UTC|GMT)?$"
 )
 _DATE_PREFIX = re.compile(r"^(\d{4})-?(\d\d)-?(\d\d)")
+# RFC 2822 as feeds write it, "Mon, 03 Jun 2024 14:30:00 +0200"; strict, because the email
+# parser reads "November 19, 2019, 07:47 PM EST" as 07:47 without a zone
+_RFC2822 = re.compile(
+    r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d\d:\d\d(?::\d\d)?\s*(?:[+-]\d{4}|GMT|UTC?|Z)?$"
+)
+# JavaScript's Date.toString(): "Tue Nov 19 2019 03:05:46 GMT+0000 (Coordinated Universal Time)"
+_JS_DATE = re.compile(
+    r"^[A-Za-z]{3}\s+(?P<mon>[A-Za-z]{3})\s+(?P<d>\d{1,2})\s+(?P<y>\d{4})\s+(?P<h>\d\d):(?P<mi>\d\d):(?P<s>\d\d)"
+    r"\s+GMT(?P<zone>[+-]\d{4})(?:\s+\(.*\))?$"
+)
+_MONTHS = {name: number for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)?$")
 
 
@@ -46,9 +57,11 @@ class Canonical:
 
     def instant(self) -> datetime:
         """The moment (midnight UTC for a bare day), for plausibility checks and comparisons."""
+        day = date.fromisoformat(self.text[:10])
         if self.has_time:
-            return datetime.strptime(self.text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-        return datetime.strptime(self.text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+            clock = datetime.strptime(self.text[11:19], "%H:%M:%S").time()
+            return datetime.combine(day, clock, tzinfo=timezone.utc)
+        return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
 @lru_cache(maxsize=64)
@@ -93,14 +106,20 @@ def _from_string(value: str) -> datetime | date | None:
         except ValueError:
             return None
         return moment.replace(tzinfo=_offset(match["zone"])) if match["zone"] else moment
-    if not text[:1].isdigit() or "," in text[:5]:
-        # RFC 2822, as feeds and some meta tags write it: "Mon, 03 Jun 2024 14:30:00 +0200"
+    if _RFC2822.match(text):
         try:
-            moment = parsedate_to_datetime(text)
+            return parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
-            moment = None
-        if moment is not None:
-            return moment
+            return None
+    js = _JS_DATE.match(text)
+    if js and js["mon"].lower() in _MONTHS:
+        try:
+            moment = datetime(
+                int(js["y"]), _MONTHS[js["mon"].lower()], int(js["d"]), int(js["h"]), int(js["mi"]), int(js["s"])
+            )
+        except ValueError:
+            return None
+        return moment.replace(tzinfo=_offset(js["zone"]))
     prefix = _DATE_PREFIX.match(text)
     if prefix:
         # a day followed by something unreadable: the day is still known
@@ -136,7 +155,7 @@ def normalize(value: str | datetime | date | None, default_zone: str | None = No
         moment = parsed.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         return None
-    return Canonical(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), assumed)
+    return Canonical(f"{moment.date().isoformat()}T{moment:%H:%M:%S}Z", assumed)
 
 
 def canonical(value: str | datetime | date | None, default_zone: str | None = None) -> str | None:

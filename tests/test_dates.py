@@ -42,6 +42,11 @@ CANONICAL_TIME = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"
         ("2024-01-15T14:30", "Europe/Paris", "2024-01-15T13:30:00Z"),  # winter: UTC+1
         ("2024-06-03T01:30", "Asia/Baku", "2024-06-02T21:30:00Z"),  # the UTC day is the day before
         ("Mon, 03 Jun 2024 14:30:00 +0200", None, "2024-06-03T12:30:00Z"),
+        ("19 Nov 2019 07:09 GMT", "Asia/Baku", "2019-11-19T07:09:00Z"),
+        ("Tue Nov 19 2019 03:05:46 GMT+0000", None, "2019-11-19T03:05:46Z"),  # JavaScript's Date
+        # too loose to read safely (the PM and the zone would be lost): left to other sources
+        ("November 19, 2019, 07:47 PM EST", None, None),
+        ("0001-01-01T00:00:00Z", None, "0001-01-01T00:00:00Z"),  # formatted; plausibility is the caller's
         ("2024-06-03", "Asia/Baku", "2024-06-03"),
         ("20240603", None, "2024-06-03"),
         (datetime(2024, 6, 3, 14, 30, tzinfo=timezone.utc), None, "2024-06-03T14:30:00Z"),
@@ -127,6 +132,13 @@ def test_naive_meta_is_read_in_the_source_zone():
     # without a zone from the source, UTC, and the origin still says it was assumed
     default = extract_html(page(head))
     assert (default.published, default.published_origin) == ("2024-06-03T09:15:00Z", "meta (no zone given, read as UTC)")
+
+
+def test_placeholder_dates_are_no_dates():
+    assert parse_date("0001-01-01T00:00:00Z") is None
+    assert parse_date("2999-01-01T00:00:00Z") is None
+    result = extract_html(page(jsonld(datePublished="0001-01-01T00:00:00Z")), url="https://gazette.test/2024/06/03/dredge/")
+    assert (result.published, result.published_origin) == ("2024-06-03", "url")
 
 
 def test_date_only_stays_a_day():
@@ -265,6 +277,17 @@ def test_datelines_in_six_languages_are_chrome_and_the_date(language):
     assert dateline not in result.paragraphs
     assert any(r.text == dateline and r.rule == "structure:dateline" for r in result.removed)
     assert result.title == headline
+    assert result.paragraphs == body
+
+
+def test_a_dateline_split_over_two_lines_is_chrome_too():
+    headline, _, body, _ = LANGUAGES["fr"]
+    text = "\n\n".join(["Transports", headline, "Publié le", "3 juin 2024 à 14h30", *body]) + "\n"
+    result = clean_text_dump(text, timezone="Europe/Paris")
+    assert result.published == "2024-06-03T12:30:00Z"
+    rules = {r.text: r.rule for r in result.removed}
+    assert rules["Publié le"] == "phrase:dateline-fragment"
+    assert rules["3 juin 2024 à 14h30"] == "structure:dateline"
     assert result.paragraphs == body
 
 
