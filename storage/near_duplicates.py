@@ -102,6 +102,9 @@ class NearDuplicateIndex:
             found = self.likeness_to(fingerprint, article_id)
             if found is not None and same_story.is_copy(found, threshold):
                 similarity = found.similarity
+            elif fingerprint.is_short:
+                # short copies keep their words: an edit of a copy is judged word by word too
+                similarity = self._short_copy_similarity(fingerprint, article_id, threshold)
             else:
                 # the article's text is one copy; an edited copy already merged may be closer
                 similarity = estimates[article_id][1]
@@ -133,6 +136,16 @@ class NearDuplicateIndex:
             for article_id in candidates
         }
 
+    def _short_copy_similarity(self, fingerprint: BodyFingerprint, article_id: int, threshold: float) -> float:
+        best = 0.0
+        for (words,) in self.db.execute(
+            "SELECT short_text FROM copy_minhash WHERE article_id = ? AND short_text IS NOT NULL", [article_id]
+        ):
+            found = same_story.likeness(fingerprint, words)
+            if same_story.is_copy(found, threshold):
+                best = max(best, found.similarity)
+        return best
+
     def likeness_to(self, fingerprint: BodyFingerprint, article_id: int) -> Likeness | None:
         row = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
         return same_story.likeness(fingerprint, row[0]) if row else None
@@ -154,8 +167,9 @@ class NearDuplicateIndex:
         if not fingerprint.indexable:
             return
         self.db.execute(
-            "INSERT OR IGNORE INTO copy_minhash (sighting_id, article_id, signature) VALUES (?, ?, ?)",
-            [sighting_id, article_id, fingerprint.signature_blob],
+            "INSERT OR IGNORE INTO copy_minhash (sighting_id, article_id, signature, short_text) VALUES (?, ?, ?, ?)",
+            [sighting_id, article_id, fingerprint.signature_blob,
+             " ".join(same_story.body_words(fingerprint)) if fingerprint.is_short else None],
         )
         self.bands.insert([(key, article_id) for key in fingerprint.lookup_keys])
 

@@ -70,7 +70,7 @@ def likeness(left: minhash.BodyFingerprint, right_text: str) -> Likeness:
     jaccard = common / union if union else 1.0
     containment = common / smaller if smaller else 0.0
     word_ratio = word_edits = None
-    left_words = _words(left)
+    left_words = body_words(left)
     right_words = right_normalized.split(" ") if right_normalized else []
     if max(len(left_words), len(right_words)) < SHORT_WORDS and left_words and right_words:
         matcher = SequenceMatcher(None, left_words, right_words, autojunk=False)
@@ -93,7 +93,7 @@ def is_edit(found: Likeness, threshold: float) -> bool:
     )
 
 
-def _words(fingerprint: minhash.BodyFingerprint) -> list[str]:
+def body_words(fingerprint: minhash.BodyFingerprint) -> list[str]:
     """The body's words again, from its shingles (consecutive runs overlap by all but one word)."""
     runs = fingerprint.shingle_list
     if not runs:

@@ -296,6 +296,8 @@ def m013_identity_claims(db: Database) -> None:
     db.execute("ALTER TABLE sightings ADD COLUMN identity_note TEXT")
     # the page's own dateModified / article:modified_time
     db.execute("ALTER TABLE articles ADD COLUMN modified TEXT")
+    # a short copy's normalised words, so that a later edit of it is judged word by word too
+    db.execute("ALTER TABLE copy_minhash ADD COLUMN short_text TEXT")
     # short bodies are also found by their winnowing keys (storage.minhash.SHORT_WORDS)
     from storage.minhash import SHORT_WORDS, fingerprint
 

@@ -23,7 +23,7 @@ MANIFEST = json.loads((FIXTURES / "variants.json").read_text(encoding="utf-8"))
 CURLY = str.maketrans({"'": "\u2019"})
 
 PRECISION_FLOOR = 1.0  # a wrong merge loses a story: none is acceptable on this set
-RECALL_FLOOR = 0.95
+RECALL_FLOOR = 0.98
 
 
 def story_text(story: str) -> str:
