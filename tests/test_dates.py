@@ -299,6 +299,7 @@ def test_a_dateline_split_over_two_lines_is_chrome_too():
         ("mardi 3 mars 2024", "2024-03-03"),
         ("Veröffentlicht am 3. Juni 2024", "2024-06-03"),
         ("3. März 2024", "2024-03-03"),
+        ("3. Jänner 2024", "2024-01-03"),
         ("Aktualisiert: 12. Dezember 2023, 17:40 Uhr", "2023-12-12T17:40"),
         ("3 de junio de 2024", "2024-06-03"),
         ("martes, 5 de marzo de 2024", "2024-03-05"),  # "martes" is Tuesday, not March

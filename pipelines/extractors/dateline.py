@@ -16,8 +16,8 @@ from datetime import date, datetime, timezone
 
 logger = logging.getLogger(__name__)
 
-# Month names of the Latin-script languages, matched as whole words (after case folding,
-# accents dropped, Turkish ı read as i): a stem would take Spanish "martes" (Tuesday) or
+# Month names of the Latin-script languages, written folded (no case, no accents, Turkish ı
+# as i) and matched as whole words the same way: a stem would take Spanish "martes" (Tuesday) or
 # French "mardi" for "mar"(ch). Abbreviations are listed where they do not collide with
 # another language's month; the ones that do ("mar", "mai", "may") mean the same month in
 # every language that uses them.
@@ -25,18 +25,18 @@ _MONTH_WORDS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
         # English, French, German, Spanish, Turkish, Azerbaijani; abbreviations after the names
-        "january jan janvier janv januar jänner jaenner enero ene ocak oca yanvar yan",
+        "january jan janvier janv januar janner jaenner enero ene ocak oca yanvar",
         "february feb febr fevrier fevr fev februar febrero subat sub fevral",
         "march mar mars marz maerz marzo mart",
         "april apr avril avr abril abr nisan nis aprel",
         "may mai mayo mayis",
         "june jun juin juni junio haziran haz iyun",
         "july jul juillet juil juli julio temmuz tem iyul",
-        "august aug aout agosto ago agustos agu avqust avq",
-        "september sep sept septembre septiembre setiembre eylul eyl sentyabr sen",
+        "august aug aout agosto ago agustos agu avqust",
+        "september sep sept septembre septiembre setiembre eylul eyl sentyabr",
         "october oct octobre oktober okt octubre ekim eki oktyabr",
-        "november nov novembre noviembre kasim kas noyabr noy",
-        "december dec decembre dezember dez diciembre dic aralik ara dekabr dek",
+        "november nov novembre noviembre kasim kas noyabr",
+        "december dec decembre dezember dez diciembre dic aralik ara dekabr",
     ),
     start=1,
 ):
