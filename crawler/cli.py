@@ -230,7 +230,12 @@ def cmd_ingest(args) -> int:
             raise CommandError(f"--timezone {args.timezone!r} is not an IANA time zone like 'Europe/Paris' or 'UTC'")
         overrides["NEWSMILL_TIMEZONE"] = args.timezone
     if args.language:
-        overrides["NEWSMILL_LANGUAGE"] = args.language
+        from pipelines.extractors.language import normalize_language_code
+
+        language = normalize_language_code(args.language)
+        if language is None:
+            raise CommandError(f"--language {args.language!r} is not an ISO 639 language code like 'fr', 'deu' or 'pt-BR'")
+        overrides["NEWSMILL_LANGUAGE"] = language
     (crawler,) = run_crawlers(project_settings(crawl_settings(args, overrides)), [("files", spider_args)])
     summary = RunSummary.from_stats(crawler.stats.get_stats())
     print("\n".join(summary.lines()))

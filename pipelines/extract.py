@@ -7,6 +7,7 @@ import logging
 
 from crawler.items import HTML, TEXT, RawDocument
 from pipelines.extractors.encoding import Undecodable, decode
+from pipelines.extractors.language import normalize_language_code
 from pipelines.extractors.textdump import clean_text_dump, countable_lines
 from pipelines.learned_chrome import LearnedChrome, chrome_scope, drop_learned, short_line_keys
 from pipelines.rejects import ExtractionFailed, Rejected
@@ -25,9 +26,12 @@ class ExtractPipeline:
         default_source: str | None = None,
         pool_settings: dict | None = None,
         reextract: bool = False,
+        language: str | None = None,
     ):
         self.stats = stats
         self.reextract = reextract
+        # NEWSMILL_LANGUAGE (`ingest --language`): every document's language, detected or not
+        self.language = language
         self.db_path = db_path
         self.default_source = default_source
         self.pool_settings = pool_settings or {"workers": 0}
@@ -53,6 +57,7 @@ class ExtractPipeline:
             settings.get("NEWSMILL_SOURCE"),
             pool_settings,
             reextract=settings.getbool("NEWSMILL_REEXTRACT"),
+            language=_forced_language(settings.get("NEWSMILL_LANGUAGE")),
         )
 
     def open_spider(self):
@@ -83,6 +88,12 @@ class ExtractPipeline:
             self.stats.set_value("newsmill/extraction_workers", workers)
 
     async def process_item(self, item: RawDocument) -> RawDocument:
+        item = await self._extract_item(item)
+        if self.language and item.extracted is not None:
+            item.extracted.language = self.language
+        return item
+
+    async def _extract_item(self, item: RawDocument) -> RawDocument:
         self.stats.inc_value("newsmill/seen")
         if self._seen_byte_for_byte(item):
             # no place in the in-order line: a known copy only moves a last-seen time
@@ -129,6 +140,15 @@ class ExtractPipeline:
             return finish()
         finally:
             done.set_result(None)
+
+
+def _forced_language(value: str | None) -> str | None:
+    if not value:
+        return None
+    code = normalize_language_code(value)
+    if code is None:
+        raise ValueError(f"NEWSMILL_LANGUAGE {value!r} is not a language code like 'fr' or 'pt-BR'")
+    return code
 
 
 def extract_document(item: RawDocument, learned: frozenset[str] = frozenset()) -> RawDocument:

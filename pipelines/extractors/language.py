@@ -25,8 +25,8 @@ SAMPLE_CHARS = 1200
 MIN_CONFIDENCE = 0.9
 # A sample this long is also read in two halves, which must agree (mixed texts give None).
 SPLIT_CHARS = 2 * MIN_DETECT_CHARS
-# ISO 639-1 or 639-2/3 code, optionally with a region or script: fr, fra, pt-BR, sr-Latn
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# ISO 639-1 or 639-2/3 code, optionally with a script and a region: fr, fra, pt-BR, sr-Latn
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z]{4})?(-(?:[a-z]{2}|[0-9]{3}))?$", re.IGNORECASE)
 
 _identifier = None
 
@@ -79,8 +79,14 @@ def detect_language(text: str, *, min_chars: int = MIN_DETECT_CHARS) -> str | No
     return codes.pop() or None
 
 
-def is_language_code(value: str) -> bool:
-    return bool(LANGUAGE_CODE.match(value))
+def normalize_language_code(value: str) -> str | None:
+    """'FR' -> 'fr', 'pt-br' -> 'pt-BR', 'sr-latn' -> 'sr-Latn'; None for anything that is not
+    an ISO 639 code (with an optional script and region)."""
+    value = value.strip()
+    if not LANGUAGE_CODE.match(value):
+        return None
+    language, *rest = value.split("-")
+    return "-".join([language.lower(), *(part.title() if len(part) == 4 else part.upper() for part in rest)])
 
 
 # --- text dumps: the script first, where it tells ----------------------------------
