@@ -399,6 +399,18 @@ def test_crawled_pages_carry_the_source_zone(tmp_path):
         assert spider._document(response).timezone == expected
 
 
+def test_a_bad_run_timezone_stops_the_crawl_before_it_starts(tmp_path):
+    from scrapy.settings import Settings
+
+    from crawler.spiders.news import NewsSpider
+
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[sources.other]\nstart_urls = ["http://127.0.0.1:9/"]\n', encoding="utf-8")
+    spider = NewsSpider(source="other")
+    with pytest.raises(SourceError, match="NEWSMILL_TIMEZONE 'Europe/Pariss'"):
+        spider._configure(Settings({"NEWSMILL_SOURCES": str(sources), "NEWSMILL_TIMEZONE": "Europe/Pariss"}))
+
+
 def test_crawl_with_a_bad_timezone_is_one_line(tmp_path):
     sources = tmp_path / "sources.toml"
     sources.write_text('[sources.gazette]\nstart_urls = ["http://127.0.0.1:9/"]\ntimezone = "Nowhere/Land"\n', encoding="utf-8")

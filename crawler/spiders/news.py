@@ -35,6 +35,7 @@ from crawler.spiders.news_failures import describe_failure
 from crawler.spiders.news_feeds import NotAFeed, feed_links, robots_sitemaps, sitemap_links
 from pipelines.fingerprint import canonical_url
 from storage.clock import utc_now
+from storage.dates import is_zone
 from storage.lookup import ArchiveLookup
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ class NewsSpider(scrapy.Spider):
         self.db_path = settings.get("NEWSMILL_DB")
         # dates the site gives without a zone: the source's `timezone`, else the run's
         self.timezone = self.source.timezone or settings.get("NEWSMILL_TIMEZONE") or None
+        if self.timezone and not is_zone(self.timezone):
+            raise SourceError(f"NEWSMILL_TIMEZONE {self.timezone!r} is not an IANA time zone like 'Europe/Paris' or 'UTC'")
         self.max_size = settings.getint("DOWNLOAD_MAXSIZE")
         self.links = LinkExtractor(deny=[pattern.pattern for pattern in source.deny], unique=True)
 
