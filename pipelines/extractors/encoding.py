@@ -38,6 +38,8 @@ COHERENCE_TIE = 0.02
 COHERENCE_CLOSE = 0.25
 # at most this many other candidates are named in a tie note
 TIE_NAMES = 3
+# candidate decodings are compared on this many characters (enough for any article)
+SAMPLE_CHARS_SCORED = 100_000
 # below this probability the language of the candidate decodings is unknown
 MIN_LANGUAGE_PROBABILITY = 0.3
 _UNICODE_FAMILY = ("utf-8", "utf-16", "utf-32", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
@@ -127,7 +129,7 @@ def _detect(body: bytes) -> tuple[str, str]:
             text = body.decode(page)
         except (UnicodeDecodeError, LookupError):
             continue
-        if text not in decodings and mess_ratio(text) <= best.chaos + CLOSE_CHAOS:
+        if text not in decodings and mess_ratio(text[:SAMPLE_CHARS_SCORED]) <= best.chaos + CLOSE_CHAOS:
             decodings[text], tied[text], languages[text] = [page], False, _language_of(text)
 
     # a decoding the detector is unsure of is read as the language it is surest of elsewhere
@@ -139,7 +141,7 @@ def _detect(body: bytes) -> tuple[str, str]:
         # then the code page that language was written in (charset-normalizer's own order
         # prefers mac-cyrillic or windows-1258 as often as not)
         order, (text, names) = item
-        chars = scored_characters(text)
+        chars = scored_characters(text[:SAMPLE_CHARS_SCORED])
         rank, _page = code_page_rank(names, languages[text][0])
         return foreign_count(chars, languages[text][0]), foreign_count(chars, None), rank, order
 
