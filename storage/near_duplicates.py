@@ -89,12 +89,14 @@ class NearDuplicateIndex:
             return None
         candidates = sorted(hits, key=lambda article_id: (-hits[article_id], article_id))[:MAX_CANDIDATES]
         estimates = self._estimates(fingerprint, candidates)
-        # a short body's edits cost it more Jaccard than the margin allows: its candidates are
-        # verified word by word whatever their estimate
-        margin = 1.0 if fingerprint.is_short else ESTIMATE_MARGIN
+        bar = threshold - ESTIMATE_MARGIN
+        if fingerprint.is_short:
+            # a short body's few allowed edits cost it more Jaccard: the bar is the least
+            # Jaccard those edits can leave, less the same margin
+            bar = min(bar, same_story.least_short_copy_jaccard(len(fingerprint.shingle_list)) - ESTIMATE_MARGIN)
         shortlist = sorted(
             (article_id for article_id, (text_estimate, copy_estimate) in estimates.items()
-             if max(text_estimate, copy_estimate) >= threshold - margin),
+             if max(text_estimate, copy_estimate) >= bar),
             key=lambda article_id: (-max(estimates[article_id]), -hits[article_id], article_id),
         )[:MAX_VERIFIED]
         best: NearMatch | None = None

@@ -81,6 +81,14 @@ def likeness(left: minhash.BodyFingerprint, right_text: str) -> Likeness:
     return Likeness(jaccard, containment, word_ratio, word_edits, smaller)
 
 
+def least_short_copy_jaccard(shingle_count: int) -> float:
+    """The lowest Jaccard a short copy can have: each of its MAX_SHORT_EDITS changed words
+    removes up to SHINGLE_WORDS shingles on each side."""
+    lost = MAX_SHORT_EDITS * minhash.SHINGLE_WORDS
+    kept = shingle_count - lost
+    return max(0.0, kept / (shingle_count + lost)) if shingle_count else 0.0
+
+
 def is_copy(found: Likeness, threshold: float) -> bool:
     return found.jaccard >= threshold or found.short_match
 
