@@ -4,8 +4,9 @@ encoding guesser.
 A wrong language is worse than none downstream, so the detector (py3langid, character
 n-grams) only answers on enough text, with a confident probability, and when both halves of
 a long sample agree (a page of two languages gives None). Where the script alone tells the
-language (Armenian, Georgian, Ukrainian and Kazakh letters, the Azerbaijani ə), text dumps
-use the script first: `text_language`.
+language (Armenian, Georgian, Ukrainian and Kazakh letters, the Azerbaijani ə; Russian by
+ы/э), or English its stop words, text dumps use that first and skip the detector's cost:
+`text_language`.
 
 py3langid is optional; without it only the script rules answer.
 """
@@ -23,7 +24,7 @@ MIN_DETECT_CHARS = 200
 SAMPLE_CHARS = 1200
 # Probability (py3langid's, normalised) below which the answer is "unsure".
 MIN_CONFIDENCE = 0.9
-# A sample this long is also read in two halves, which must agree (mixed texts give None).
+# A sample this long is read as two halves, which must agree (mixed texts give None).
 SPLIT_CHARS = 2 * MIN_DETECT_CHARS
 # ISO 639-1 or 639-2/3 code, optionally with a script and a region: fr, fra, pt-BR, sr-Latn
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z]{4})?(-(?:[a-z]{2}|[0-9]{3}))?$", re.IGNORECASE)
