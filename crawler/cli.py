@@ -213,9 +213,22 @@ def crawl_settings(args, extra: dict | None = None) -> dict:
     }
 
 
+def _language_option(value: str | None) -> str | None:
+    """--language, checked before the archive is opened (a usage error leaves no new file)."""
+    if not value:
+        return None
+    from pipelines.extractors.language import normalize_language_code
+
+    language = normalize_language_code(value)
+    if language is None:
+        raise CommandError(f"--language {value!r} is not an ISO 639 language code like 'fr', 'deu' or 'pt-BR'")
+    return language
+
+
 def cmd_ingest(args) -> int:
     from crawler.runner import project_settings, run_crawlers
 
+    language = _language_option(args.language)
     check_archive(args.db)
     spider_args = {"path": [os.fspath(p) for p in args.paths], "source": args.source, "follow_symlinks": args.follow_symlinks}
     overrides = _setting_overrides(args.set)
@@ -229,12 +242,7 @@ def cmd_ingest(args) -> int:
         if not is_zone(args.timezone):
             raise CommandError(f"--timezone {args.timezone!r} is not an IANA time zone like 'Europe/Paris' or 'UTC'")
         overrides["NEWSMILL_TIMEZONE"] = args.timezone
-    if args.language:
-        from pipelines.extractors.language import normalize_language_code
-
-        language = normalize_language_code(args.language)
-        if language is None:
-            raise CommandError(f"--language {args.language!r} is not an ISO 639 language code like 'fr', 'deu' or 'pt-BR'")
+    if language:
         overrides["NEWSMILL_LANGUAGE"] = language
     (crawler,) = run_crawlers(project_settings(crawl_settings(args, overrides)), [("files", spider_args)])
     summary = RunSummary.from_stats(crawler.stats.get_stats())

@@ -114,3 +114,4 @@ def test_ingest_bad_language_is_a_usage_error(tmp_path: Path, db_path: Path, val
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "--language" in lines[0], result.stderr
+    assert not db_path.exists()
