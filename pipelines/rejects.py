@@ -1,6 +1,6 @@
 """Why a document was not stored.
 
-    DropItem (Scrapy)
+    Refusal (pipelines/reasons.py), DropItem (Scrapy)
      └── Rejected            one-line reason + short code; recorded in `rejects`, counted
           │                  in stats as newsmill/skipped/<code>
           └── ExtractionFailed  the extractor itself raised: also counted as an error
@@ -17,15 +17,16 @@ import logging
 
 from scrapy.exceptions import DropItem
 
+from pipelines.reasons import Refusal
 
-class Rejected(DropItem):
+
+class Rejected(Refusal, DropItem):
     # Scrapy logs drops at this level; the log formatter turns it into one line.
     level = logging.WARNING
 
     def __init__(self, code: str, reason: str):
-        super().__init__(reason, log_level=logging.getLevelName(self.level))
-        self.code = code
-        self.reason = reason
+        super().__init__(code, reason)  # Refusal, then DropItem with the reason as its message
+        self.log_level = logging.getLevelName(self.level)
 
 
 class ExtractionFailed(Rejected):

@@ -6,7 +6,7 @@ import os
 from collections import defaultdict
 
 from crawler.items import TEXT
-from crawler.loaders.discover import Found, Refused
+from crawler.loaders.discover import Found, Skipped
 from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES
 from crawler.loaders.read import ReadRefused, read_bytes
 from pipelines.extractors.encoding import Undecodable, decode
@@ -14,7 +14,7 @@ from pipelines.extractors.textdump import learn_repeated_lines
 
 
 def learn_batch_repeats(
-    entries: list[Found | Refused], max_decompressed: int = MAX_DECOMPRESSED_BYTES
+    entries: list[Found | Skipped], max_decompressed: int = MAX_DECOMPRESSED_BYTES
 ) -> dict[str, frozenset[str]]:
     """Lines that recur across the text dumps of one folder are that site's chrome.
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.items import HTML, TEXT
+from pipelines.reasons import Refusal
 
 SUFFIX_KINDS = {
     ".txt": TEXT,
@@ -39,11 +40,32 @@ class Found:
     inode: int = 0
 
 
-@dataclass(frozen=True)
-class Refused:
-    path: str
-    code: str
-    reason: str
+class Skipped(Refusal):
+    """A path skipped before any read. discover() yields it rather than raising it: the walk
+    goes on. Compared, hashed and shown by value, like the record it is."""
+
+    def __init__(self, path: str, code: str, reason: str):
+        super().__init__(code, reason)
+        self.path = path
+
+    def _key(self) -> tuple[str, str, str]:
+        return self.path, self.code, self.reason
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Skipped):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Skipped(path={self.path!r}, code={self.code!r}, reason={self.reason!r})"
+
+
+# the old name, for importers not yet moved to Skipped (pipelines/explain.py, tests); the one
+# class named Refused is the crawl's request refusal, crawler/middlewares/refusals.py
+Refused = Skipped
 
 
 def printable_path(path: str) -> str:
@@ -62,7 +84,7 @@ def kind_of(name: str) -> tuple[str, bool] | None:
 
 def discover(
     paths: Iterable[str | os.PathLike], *, max_bytes: int, follow_symlinks: bool = False
-) -> Iterator[Found | Refused]:
+) -> Iterator[Found | Skipped]:
     """Yield every candidate file, depth first in sorted order so runs are reproducible.
 
     Paths named explicitly are taken as given (a named symlink is followed). Inside a
@@ -77,7 +99,7 @@ def discover(
         try:
             info = os.stat(path)
         except OSError as exc:
-            yield Refused(printable_path(path), "unreadable", f"cannot stat: {exc.strerror or exc}")
+            yield Skipped(printable_path(path), "unreadable", f"cannot stat: {exc.strerror or exc}")
             continue
         if stat.S_ISDIR(info.st_mode):
             yield from _walk(path, info, max_bytes, follow_symlinks, entered, roots)
@@ -90,7 +112,7 @@ def _inside(path: str, roots: tuple[str, ...]) -> bool:
     return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def _walk(directory, info, max_bytes, follow_symlinks, entered, roots) -> Iterator[Found | Refused]:
+def _walk(directory, info, max_bytes, follow_symlinks, entered, roots) -> Iterator[Found | Skipped]:
     identity = (info.st_dev, info.st_ino)
     if identity in entered:
         return
@@ -99,7 +121,7 @@ def _walk(directory, info, max_bytes, follow_symlinks, entered, roots) -> Iterat
         with os.scandir(directory) as scanner:
             entries = sorted(scanner, key=lambda entry: entry.name)
     except OSError as exc:
-        yield Refused(printable_path(directory), "unreadable", f"cannot list folder: {exc.strerror or exc}")
+        yield Skipped(printable_path(directory), "unreadable", f"cannot list folder: {exc.strerror or exc}")
         return
     for entry in entries:
         path = entry.path
@@ -107,16 +129,16 @@ def _walk(directory, info, max_bytes, follow_symlinks, entered, roots) -> Iterat
             if entry.is_symlink():
                 if not follow_symlinks:
                     if kind_of(entry.name) or _is_dir_following(path):
-                        yield Refused(printable_path(path), "symlink", "symbolic link not followed (use --follow-symlinks)")
+                        yield Skipped(printable_path(path), "symlink", "symbolic link not followed (use --follow-symlinks)")
                     continue
                 target_info = os.stat(path)
                 if not _inside(path, roots) and (kind_of(entry.name) or stat.S_ISDIR(target_info.st_mode)):
-                    yield Refused(printable_path(path), "symlink_outside", "symbolic link out of the given folders: not followed")
+                    yield Skipped(printable_path(path), "symlink_outside", "symbolic link out of the given folders: not followed")
                     continue
             else:
                 target_info = entry.stat(follow_symlinks=False)
         except OSError as exc:
-            yield Refused(printable_path(path), "unreadable", f"cannot stat: {exc.strerror or exc}")
+            yield Skipped(printable_path(path), "unreadable", f"cannot stat: {exc.strerror or exc}")
             continue
         if stat.S_ISDIR(target_info.st_mode):
             yield from _walk(path, target_info, max_bytes, follow_symlinks, entered, roots)
@@ -132,16 +154,16 @@ def _is_dir_following(path: str) -> bool:
         return False
 
 
-def _classify(path: str, info: os.stat_result, max_bytes: int, *, named: bool) -> Found | Refused:
+def _classify(path: str, info: os.stat_result, max_bytes: int, *, named: bool) -> Found | Skipped:
     shown = printable_path(path)
     if not stat.S_ISREG(info.st_mode):
-        return Refused(shown, "not_a_file", "not a regular file (FIFO, device or socket): not opened")
+        return Skipped(shown, "not_a_file", "not a regular file (FIFO, device or socket): not opened")
     detected = kind_of(Path(path).name)
     if detected is None:
-        return Refused(shown, "unsupported_type", "not a .txt, .html, .htm or .gz of those")
+        return Skipped(shown, "unsupported_type", "not a .txt, .html, .htm or .gz of those")
     if info.st_size == 0:
-        return Refused(shown, "empty", "empty file")
+        return Skipped(shown, "empty", "empty file")
     if info.st_size > max_bytes:
-        return Refused(shown, "too_large", f"{info.st_size} bytes exceeds the {max_bytes}-byte limit")
+        return Skipped(shown, "too_large", f"{info.st_size} bytes exceeds the {max_bytes}-byte limit")
     kind, gzipped = detected
     return Found(path, kind, gzipped, info.st_size, info.st_dev, info.st_ino)

@@ -14,15 +14,13 @@ import zlib
 
 from crawler.items import RawDocument
 from crawler.loaders.discover import Found, printable_path
+from pipelines.reasons import Refusal
 
 GZIP_MAGIC = b"\x1f\x8b"
 
 
-class ReadRefused(Exception):
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
+class ReadRefused(Refusal):
+    """A listed file that cannot be read as listed: unreadable, changed, not_a_file, corrupt, too_large."""
 
 
 def read_bytes(found: Found, *, max_decompressed: int) -> bytes:

@@ -1,6 +1,6 @@
 """Why a request was not fetched, in a form the spider's errback can record as a reject.
 
-    IgnoreRequest (Scrapy)
+    Refusal (pipelines/reasons.py), IgnoreRequest (Scrapy)
      └── Refused   code + one-line reason: robots, unsafe_url, redirect_refused,
                    redirect_loop, too_large
 """
@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from scrapy.exceptions import IgnoreRequest
 
+from pipelines.reasons import Refusal
 
-class Refused(IgnoreRequest):
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
+
+class Refused(Refusal, IgnoreRequest):
+    """Refusal.__init__(code, reason) passes the reason on to IgnoreRequest as its message."""

@@ -14,6 +14,8 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from pipelines.reasons import Refusal
+
 logger = logging.getLogger(__name__)
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -28,12 +30,11 @@ _ENTRY_LINKS = etree.XPath(
 )
 
 
-class NotAFeed(ValueError):
+class NotAFeed(Refusal, ValueError):
     """A feed or sitemap that cannot be read; `code` is the reject code."""
 
     def __init__(self, reason: str, code: str = "not_a_feed"):
-        super().__init__(reason)
-        self.code = code
+        super().__init__(code, reason)
 
 
 def feed_links(body: bytes) -> list[str]:

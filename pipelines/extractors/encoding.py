@@ -24,6 +24,7 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from pipelines.extractors.alphabets import CODE_PAGES, code_page_rank, foreign_count, scored_characters
 from pipelines.extractors.language import SAMPLE_CHARS, classify
+from pipelines.reasons import Refusal
 
 SNIFF_BYTES = 8192
 # Share of control characters above which a "text" is really binary data.
@@ -45,11 +46,8 @@ MIN_LANGUAGE_PROBABILITY = 0.3
 _UNICODE_FAMILY = ("utf-8", "utf-16", "utf-32", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
 
 
-class Undecodable(ValueError):
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
+class Undecodable(Refusal, ValueError):
+    """Bytes that are not text: code "binary" or "undecodable"."""
 
 
 def decode(body: bytes, *, is_html: bool, content_type: str | None = None) -> tuple[str, str]:
