@@ -8,12 +8,13 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from crawler.defaults import config_file
 from crawler.summary import RunSummary
 
 DEFAULT_DB = "data/newsmill.db"
-CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
-DATASETTE_METADATA = CONFIG_DIR / "datasette.yml"
-SOURCES_FILE = CONFIG_DIR / "sources.toml"
+# ./config/NAME in the current folder, else the default shipped with newsmill (crawler/defaults.py)
+DATASETTE_METADATA = config_file("datasette.yml")
+SOURCES_FILE = config_file("sources.toml")
 
 
 class CommandError(Exception):
@@ -165,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_sources(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sources", default=str(SOURCES_FILE), help="sources file (default: config/sources.toml)")
+    parser.add_argument("--sources", default=str(SOURCES_FILE), help="sources file (default: ./config/sources.toml, else the shipped one)")
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -358,16 +359,17 @@ def cmd_schedule(args) -> int:
 def cmd_explain(args) -> int:
     from crawler.runner import project_settings
     from pipelines.explain import describe, explain_document, explain_file
+    from pipelines.road import rules_from_settings
 
     db = args.db if Path(args.db).exists() else None
     settings = project_settings()
-    min_words = settings.getint("NEWSMILL_MIN_WORDS")
+    rules = rules_from_settings(settings)
     try:
         if args.path.startswith(("http://", "https://")):
             document = _fetch_one(args, settings)
-            explanation = explain_document(document, db_path=db, min_words=min_words)
+            explanation = explain_document(document, db_path=db, rules=rules)
         else:
-            explanation = explain_file(args.path, db_path=db, source=args.source, min_words=min_words)
+            explanation = explain_file(args.path, db_path=db, source=args.source, rules=rules)
     except sqlite3.Error as exc:
         raise CommandError(f"cannot read archive {args.db}: {exc}") from exc
     print("\n".join(describe(explanation, full_text=args.text)))

@@ -29,6 +29,7 @@ NEWSMILL_WRITER_WAIT      seconds a write may wait for another process's transac
 """
 
 # defaults named once, where the code that enforces them lives
+from crawler.defaults import config_file  # noqa: E402
 from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES, MAX_FILE_BYTES  # noqa: E402
 from storage import writer_lock  # noqa: E402
 
@@ -37,10 +38,9 @@ BOT_NAME = "newsmill"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
+# The road (pipelines.core, once per document: bytes -> record), then the batched writer.
 ITEM_PIPELINES = {
-    "pipelines.extract.ExtractPipeline": 100,
-    "pipelines.validate.ValidatePipeline": 200,
-    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.road.RoadPipeline": 100,
     "pipelines.store.StorePipeline": 400,
 }
 
@@ -75,7 +75,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # Politeness for live crawls; local files never touch the network.
 # Our crawl settings:
-#   NEWSMILL_SOURCES          sources file for the news spider (default config/sources.toml)
+#   NEWSMILL_SOURCES          sources file for the news spider (default ./config/sources.toml, else the shipped one)
 #   NEWSMILL_SECTION_HOPS     how many non-article pages deep links are followed from a start page (default 2)
 #   NEWSMILL_RETRY_AFTER_MAX  longest wait, in seconds, a Retry-After header can impose before a retry (default 60)
 #   NEWSMILL_MAX_SITEMAPS     nested sitemaps (from indexes) fetched per run, newest first (default 20)
@@ -102,7 +102,7 @@ RETRY_TIMES = 2
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 5
-NEWSMILL_SOURCES = "config/sources.toml"
+NEWSMILL_SOURCES = str(config_file("sources.toml"))  # ./config/sources.toml, else the shipped one
 NEWSMILL_SECTION_HOPS = 2
 NEWSMILL_RETRY_AFTER_MAX = 60.0
 NEWSMILL_MAX_SITEMAPS = 20

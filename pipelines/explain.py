@@ -16,15 +16,13 @@ from crawler.loaders.batch import learn_batch_repeats
 from crawler.loaders.discover import Refused, discover
 from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES, MAX_FILE_BYTES
 from crawler.loaders.read import read_document
-from pipelines.dedupe import DedupePipeline
-from pipelines.extract import extract_document
-from pipelines.learned_chrome import chrome_scope
+from pipelines.core import RoadRules, process
 from pipelines.rejects import Rejected
-from pipelines.validate import ValidatePipeline
+from pipelines.road import consult
 from storage.archive import Archive
-from storage.chrome_memory import learned_chrome
 from storage.clock import utc_now
 from storage.records import Decision
+from storage.view import ArchiveView
 
 DEFAULT_SOURCE = "local"
 
@@ -38,8 +36,7 @@ class Explanation:
     notes: list[str] = field(default_factory=list)
 
 
-def explain_file(path: str, *, db_path: str | None, source: str | None = None,
-                 min_words: int) -> Explanation:
+def explain_file(path: str, *, db_path: str | None, rules: RoadRules, source: str | None = None) -> Explanation:
     source = source or DEFAULT_SOURCE
     found = next(iter(discover([path], max_bytes=MAX_FILE_BYTES)), None)
     if found is None or isinstance(found, Refused):
@@ -49,29 +46,31 @@ def explain_file(path: str, *, db_path: str | None, source: str | None = None,
     else:
         document = read_document(found, source=source, max_decompressed=MAX_DECOMPRESSED_BYTES, fetched_at=utc_now())
         document.batch_repeats = _folder_repeats(found.path)
-    return explain_document(document, db_path=db_path, min_words=min_words)
+    return explain_document(document, db_path=db_path, rules=rules)
 
 
-def explain_document(document: RawDocument, *, db_path: str | None, min_words: int) -> Explanation:
+def explain_document(document: RawDocument, *, db_path: str | None, rules: RoadRules) -> Explanation:
+    """The run's own road (pipelines.core.process) and the archive's own decision
+    (Archive.preview, rolled back under the writer lock). Known bytes are extracted anyway:
+    explaining the extraction is the point."""
     explanation = Explanation(document)
     archive = Archive.open(db_path) if db_path and Path(db_path).exists() else None
+    view = ArchiveView.open(db_path if archive is not None else None)
     try:
-        learned = frozenset()
-        if archive is not None:
-            document.chrome_scope = chrome_scope(document.source, document.url, document.path, DEFAULT_SOURCE)
-            learned = learned_chrome(archive.db, document.chrome_scope)
-        else:
+        if archive is None:
             explanation.notes.append("no archive: lines learned from earlier runs and dedup were not consulted")
-        try:
-            extract_document(document, learned)
-            ValidatePipeline(min_words).process_item(document)
-        except Rejected as rejected:
-            explanation.rejected = rejected
+        knowledge = consult(document, view, DEFAULT_SOURCE, reextract=True)
+        outcome = process(document, knowledge, rules)
+        if outcome.rejected is not None:
+            explanation.rejected = outcome.rejected
             return explanation
-        DedupePipeline().process_item(document)
-        if archive is not None:
-            explanation.decision, explanation.matched_title = _preview_decision(archive, document)
+        if archive is not None and outcome.record is not None:
+            (explanation.decision,) = archive.preview([outcome.record])
+            row = archive.db.execute("SELECT title FROM articles WHERE id = ?", [explanation.decision.article_id]).fetchone()
+            # a new article's row is gone with the rollback: it has only its own title
+            explanation.matched_title = row[0] if row else None
     finally:
+        view.close()
         if archive is not None:
             archive.close()
     return explanation
@@ -82,17 +81,6 @@ def _folder_repeats(path: str) -> frozenset[str]:
     folder = os.path.dirname(path)
     entries = [entry for entry in discover([folder], max_bytes=MAX_FILE_BYTES) if os.path.dirname(entry.path) == folder]
     return learn_batch_repeats(entries).get(folder, frozenset())
-
-
-def _preview_decision(archive: Archive, document: RawDocument):
-    db = archive.db
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        (decision,) = archive.store_batch([document.record])
-        row = db.execute("SELECT title FROM articles WHERE id = ?", [decision.article_id]).fetchone()
-    finally:
-        db.conn.execute("ROLLBACK")
-    return decision, row[0] if row else None
 
 
 def describe(explanation: Explanation, *, full_text: bool = False) -> list[str]:

@@ -23,11 +23,10 @@ from scrapy import signals
 from twisted.internet import task
 
 from crawler.items import RawDocument
+from pipelines.private_apis import close_idle_scraper
 from pipelines.rejects import ExtractionFailed, Rejected
 from storage import crash_points, writer_lock
 from storage.archive import Archive
-from storage.chrome_memory import remember_documents
-from storage.db import write_transaction
 from storage.records import DUPLICATE, NEAR_DUPLICATE, NEW, NEW_VERSION, RejectRecord
 
 logger = logging.getLogger(__name__)
@@ -148,19 +147,6 @@ class StorePipeline:
             logger.debug("unchanged bytes, not extracted again: %s (article %s)", document.place, document.known.article_id)
         for document, decision in zip(documents, decisions):
             self._count(document, decision)
-        self._learn_chrome(documents, decisions)
-
-    def _learn_chrome(self, documents, decisions) -> None:
-        """Count the short lines of newly stored stories: a story seen again must not count twice,
-        or re-ingesting a folder would turn its body lines into "chrome"."""
-        by_scope: dict[str, list] = {}
-        for document, decision in zip(documents, decisions):
-            if decision.relation == NEW and not decision.already_seen_here and document.chrome_scope:
-                by_scope.setdefault(document.chrome_scope, []).append(document.line_keys)
-        if by_scope:
-            with write_transaction(self.archive.db):
-                for scope, documents_keys in by_scope.items():
-                    remember_documents(self.archive.db, scope, documents_keys)
 
     def _count(self, document: RawDocument, decision) -> None:
         if decision.already_seen_here and decision.relation != NEW_VERSION:
@@ -208,13 +194,10 @@ def _finish_stuck_close(crawler) -> None:
     _check_if_closing() of its response path). Every document of the files spider is such an
     item, so a SIGTERM or Ctrl-C while some were in the pipelines hung the ingest for ever
     (scrapy/scrapy#7029; the re-check is what the proposed fix, scrapy/scrapy#7718, adds).
-    This timer keeps running while the spider closes: once the scraper is idle, close it."""
-    scraper = getattr(getattr(crawler, "engine", None), "scraper", None)
-    slot = getattr(scraper, "slot", None)
-    closing = getattr(slot, "closing", None)
-    if closing is not None and not closing.called and slot.is_idle():
-        logger.debug("closing the scraper Scrapy left waiting (start items done)")
-        scraper._check_if_closing()
+    This timer keeps running while the spider closes: once the scraper is idle, close it
+    (Scrapy internals, through pipelines/private_apis.py)."""
+    if close_idle_scraper(crawler):
+        logger.debug("closed the scraper Scrapy left waiting (start items done)")
 
 
 @contextmanager

@@ -25,6 +25,7 @@ from concurrent.futures import Future, TimeoutError as FutureTimeout
 from pebble import ProcessExpired, ProcessPool
 
 from crawler.items import RawDocument
+from pipelines.core import Outcome, process
 from pipelines.rejects import ExtractionFailed, Rejected
 
 logger = logging.getLogger(__name__)
@@ -47,15 +48,12 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _extract_in_worker(item: RawDocument, learned: frozenset[str]):
-    # imported here: the worker pays for trafilatura's import once, the parent never
-    from pipelines.extract import extract_document
-
-    try:
-        return "ok", extract_document(item, learned)
-    except Rejected as rejected:
+def _process_in_worker(document: RawDocument, knowledge, rules):
+    outcome = process(document, knowledge, rules)
+    if outcome.rejected is not None:
         # DropItem subclasses do not survive pickling with their code; send plain values
-        return "rejected", rejected.code, rejected.reason
+        return "rejected", outcome.rejected.code, outcome.rejected.reason
+    return "ok", outcome
 
 
 class ExtractionPool:
@@ -70,24 +68,25 @@ class ExtractionPool:
             context=multiprocessing.get_context("spawn"),
         )
 
-    def submit(self, item: RawDocument, learned: frozenset[str], work=_extract_in_worker) -> Future:
-        return self.pool.schedule(work, args=(item, learned), timeout=self.timeout)
+    def submit(self, document: RawDocument, knowledge, rules, work=_process_in_worker) -> Future:
+        """Run pipelines.core.process (or `work`, with the same arguments) in a worker."""
+        return self.pool.schedule(work, args=(document, knowledge, rules), timeout=self.timeout)
 
-    def outcome(self, future: Future, item: RawDocument) -> RawDocument:
-        """The extracted item, or a Rejected with the reason the worker could not give one."""
+    def outcome(self, future: Future, document: RawDocument) -> Outcome:
+        """The worker's Outcome, or a rejected one with the reason the worker could not give one."""
         try:
             result = future.result()
-        except FutureTimeout as exc:
-            raise Rejected("timeout", f"extraction took longer than {self.timeout:g}s; worker replaced") from exc
+        except FutureTimeout:
+            return Outcome(document, rejected=Rejected("timeout", f"extraction took longer than {self.timeout:g}s; worker replaced"))
         except ProcessExpired as exc:
-            raise Rejected("worker_died", f"extraction worker died (exit code {exc.exitcode}); worker replaced") from exc
-        except MemoryError as exc:
-            raise Rejected("too_much_memory", "extraction ran out of its memory cap") from exc
+            return Outcome(document, rejected=Rejected("worker_died", f"extraction worker died (exit code {exc.exitcode}); worker replaced"))
+        except MemoryError:
+            return Outcome(document, rejected=Rejected("too_much_memory", "extraction ran out of its memory cap"))
         except Exception as exc:
-            raise ExtractionFailed(f"extraction failed in a worker: {type(exc).__name__}: {exc}") from exc
+            return Outcome(document, rejected=ExtractionFailed(f"extraction failed in a worker: {type(exc).__name__}: {exc}"))
         if result[0] == "rejected":
             code, reason = result[1], result[2]
-            raise ExtractionFailed(reason) if code == ExtractionFailed.CODE else Rejected(code, reason)
+            return Outcome(document, rejected=ExtractionFailed(reason) if code == ExtractionFailed.CODE else Rejected(code, reason))
         return result[1]
 
     def close(self) -> None:

@@ -40,7 +40,8 @@ from sqlite_utils import Database
 
 from storage import best_fields, minhash, same_story
 from storage.clock import utc_now
-from storage.db import open_database, write_transaction
+from storage.chrome_memory import remember_documents
+from storage.db import open_database, rolled_back_transaction, write_transaction
 from storage.minhash import BodyFingerprint
 from storage.near_duplicates import DEFAULT_THRESHOLD, NearDuplicateIndex
 from storage.records import (
@@ -112,6 +113,7 @@ class Archive:
                 decision = self._decide_and_write(record, fingerprint, run_id, record.seen_at or now)
                 decisions.append(decision)
             self.near_duplicates.compact()
+            self._learn_chrome(records, decisions)
             for copy in known_copies:
                 self.db.execute(
                     "UPDATE sightings SET last_seen_at = ?, run_id = ? WHERE id = ?", [now, run_id, copy.sighting_id]
@@ -124,6 +126,23 @@ class Archive:
                     [run_id, reject.url, reject.path, reject.source, reject.code, reject.reason, now],
                 )
         return decisions
+
+    def preview(self, records: Iterable[ArticleRecord]) -> list[Decision]:
+        """What store_batch would decide, in a write transaction under the writer lock that is
+        rolled back: `newsmill explain` asks this way and leaves no trace."""
+        with rolled_back_transaction(self.db):
+            return self.store_batch(records)
+
+    def _learn_chrome(self, records: list[tuple[ArticleRecord, BodyFingerprint]], decisions: list[Decision]) -> None:
+        """Count the short lines of newly stored stories, in the batch's own transaction: a
+        story seen again must not count twice, or re-ingesting a folder would turn its body
+        lines into "chrome"."""
+        by_scope: dict[str, list[frozenset[str]]] = {}
+        for (record, _fingerprint), decision in zip(records, decisions):
+            if decision.relation == NEW and not decision.already_seen_here and record.chrome_scope:
+                by_scope.setdefault(record.chrome_scope, []).append(record.line_keys)
+        for scope, documents_keys in by_scope.items():
+            remember_documents(self.db, scope, documents_keys)
 
     def _decide_and_write(
         self, record: ArticleRecord, fingerprint: BodyFingerprint, run_id: int | None, now: str

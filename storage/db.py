@@ -66,3 +66,16 @@ def write_transaction(db: Database) -> Iterator[Database]:
             crash_points.reached("before_commit")
             db.conn.execute("COMMIT")
             crash_points.reached("after_commit")
+
+
+@contextmanager
+def rolled_back_transaction(db: Database) -> Iterator[Database]:
+    """A write transaction that is never committed, under the writer lock like any other,
+    so what it computes sees the archive exactly as a real batch would."""
+    archive = _archives.get(db)
+    with writer_lock.holding(archive[0], wait=archive[1]) if archive else nullcontext():
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        finally:
+            db.conn.execute("ROLLBACK")

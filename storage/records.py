@@ -52,6 +52,10 @@ class ArticleRecord:
     identity_note: str | None = None
     # a file's canonical may replace text that a crawl fetched (`ingest --trust-canonical`)
     trust_canonical: bool = False
+    # where the document's short lines count as that site's chrome once it is stored as a new
+    # article (storage.chrome_memory), and the keys of those lines
+    chrome_scope: str | None = None
+    line_keys: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     @property
     def collected_by(self) -> str:

@@ -247,15 +247,13 @@ def test_threshold_is_configurable_per_record(tmp_path):
     assert decision.relation == NEW and decision.article_id != first.article_id
 
 
-def test_dedupe_pipeline_reads_threshold_setting():
+def test_road_reads_threshold_setting():
     from scrapy.settings import Settings
 
-    from pipelines.dedupe import DedupePipeline
+    from pipelines.road import rules_from_settings
 
-    crawler = type("Crawler", (), {"settings": Settings({"NEWSMILL_NEAR_DUP_THRESHOLD": "0.9"})})()
-    assert DedupePipeline.from_crawler(crawler).near_duplicate_threshold == 0.9
-    crawler.settings = Settings()
-    assert DedupePipeline.from_crawler(crawler).near_duplicate_threshold == 0.8
+    assert rules_from_settings(Settings({"NEWSMILL_NEAR_DUP_THRESHOLD": "0.9"})).near_duplicate_threshold == 0.9
+    assert rules_from_settings(Settings()).near_duplicate_threshold == 0.8
 
 
 def test_signature_is_identical_in_other_processes():

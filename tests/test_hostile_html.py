@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler.items import HTML, RawDocument
-from pipelines.extract import extract_document
+from pipelines.core import Knowledge, RoadRules, process
 from pipelines.rejects import Rejected
 from pipelines.workers import ExtractionPool
 from tests.conftest import query, run_newsmill
@@ -49,13 +49,20 @@ def document(html: str | bytes, name: str = "page") -> RawDocument:
     return RawDocument(kind=HTML, source="test", body=body, path=f"/hostile/{name}.html")
 
 
+# the road as a run takes it, with no minimum length: these pages test extraction
+RULES = RoadRules(min_words=0)
+
+
+def extract_document(item: RawDocument):
+    return process(item, Knowledge(), RULES)
+
+
 def outcome(run) -> tuple:
     """What one extraction ended in, as comparable plain values."""
-    try:
-        item = run()
-    except Rejected as rejected:
-        return ("rejected", rejected.code, rejected.reason)
-    extracted = item.extracted
+    result = run()
+    if result.rejected is not None:
+        return ("rejected", result.rejected.code, result.rejected.reason)
+    extracted = result.document.extracted
     assert extracted is not None and extracted.paragraphs
     for paragraph in extracted.paragraphs:
         assert "\x00" not in paragraph
@@ -75,7 +82,7 @@ def pool():
 
 def pooled(pool, html, name="page") -> tuple:
     item = document(html, name)
-    future = pool.submit(item, frozenset())
+    future = pool.submit(item, Knowledge(), RULES)
     return outcome(lambda: pool.outcome(future, item))
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from crawler.items import TEXT, RawDocument
 from pipelines.rejects import Rejected
+from pipelines.core import Knowledge, RoadRules
 from pipelines.workers import ExtractionPool
 from tests import worker_faults
 from tests.conftest import EXAMPLES, query, run_newsmill
@@ -43,8 +44,8 @@ def document() -> RawDocument:
 )
 def test_a_bad_document_becomes_a_reject_and_the_pool_goes_on(pool, work, code):
     item = document()
-    with pytest.raises(Rejected) as rejected:
-        pool.outcome(pool.submit(item, frozenset(), work=work), item)
-    assert rejected.value.code == code
+    outcome = pool.outcome(pool.submit(item, Knowledge(), RoadRules(), work=work), item)
+    assert isinstance(outcome.rejected, Rejected) and outcome.rejected.code == code
     # the replaced worker takes the next document
-    assert pool.outcome(pool.submit(item, frozenset(), work=worker_faults.echo), item).path == "/dumps/x.txt"
+    echoed = pool.outcome(pool.submit(item, Knowledge(), RoadRules(), work=worker_faults.echo), item)
+    assert echoed.rejected is None and echoed.document.path == "/dumps/x.txt"

@@ -6,17 +6,19 @@ import os
 import time
 
 
-def hang(item, learned):
+def hang(item, knowledge, rules):
     time.sleep(600)
 
 
-def die(item, learned):
+def die(item, knowledge, rules):
     os._exit(9)
 
 
-def hog_memory(item, learned):
+def hog_memory(item, knowledge, rules):
     return bytearray(8 * 1024 * 1024 * 1024)
 
 
-def echo(item, learned):
-    return "ok", item
+def echo(item, knowledge, rules):
+    from pipelines.core import Outcome
+
+    return "ok", Outcome(item)
