@@ -16,9 +16,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.defaults import config_file
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "config" / "chrome_phrases.toml"
+# ./config/chrome_phrases.toml in the current folder, else the default shipped with newsmill
+DEFAULT_PATH = config_file("chrome_phrases.toml")
 
 # Bullets, arrows, quotes and trailing colons decorate chrome without changing what it is.
 _EDGE = r"[\W_]*"
