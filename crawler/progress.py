@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scrapy import signals
+from scrapy.exceptions import NotConfigured
 from tqdm import tqdm
 
 
@@ -14,15 +15,16 @@ class ProgressBar:
 
     @classmethod
     def from_crawler(cls, crawler):
-        extension = cls(crawler.stats, crawler.settings.getbool("NEWSMILL_PROGRESS"))
+        if not crawler.settings.getbool("NEWSMILL_PROGRESS"):
+            # bare: Scrapy logs "Disabled ..." at WARNING only for a NotConfigured with a message
+            raise NotConfigured
+        extension = cls(crawler.stats, True)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(extension.advance, signal=signal)
         crawler.signals.connect(extension.close, signal=signals.spider_closed)
         return extension
 
     def advance(self, *args, **kwargs):
-        # An extension that raises NotConfigured is reported at WARNING on every run;
-        # staying idle keeps a quiet run quiet.
         if not self.enabled:
             return
         if self.bar is None:

@@ -30,7 +30,6 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import STATE_STOPPED
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.scheduler_crawl import (
@@ -42,6 +41,7 @@ from crawler.scheduler_crawl import (
 )
 from crawler.scheduler_plan import describe, is_due, next_due, parse_utc, trigger_for
 from crawler.sources import Source
+from pipelines.private_apis import NoPassAfterShutdown
 from storage.db import open_database
 from storage.scheduler_runs import last_run
 
@@ -111,15 +111,11 @@ class PlanEntry:
     change: str
 
 
-class Scheduler(BackgroundScheduler):
+class Scheduler(NoPassAfterShutdown, BackgroundScheduler):
     """BackgroundScheduler whose loop, woken by shutdown(), does not make one last pass over the
     due jobs: that pass submits them to the executor just shut down (an error per job) and
-    moves their next run time on in the job store, losing the run a restart should make."""
-
-    def _process_jobs(self):
-        if self.state == STATE_STOPPED:
-            return None
-        return super()._process_jobs()
+    moves their next run time on in the job store, losing the run a restart should make.
+    (An override of APScheduler's private loop step: pipelines/private_apis.py.)"""
 
 
 class Daemon:

@@ -12,7 +12,7 @@ import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
@@ -55,7 +55,20 @@ class RetryAfterMiddleware(RetryMiddleware):
             logger.debug("%s answered %s with Retry-After; waiting %.1fs", request.url, response.status, wait)
             self.crawler.stats.inc_value("newsmill/retry_after/waits")
             await sleep(wait)
-        return self._retry(request, response_status_message(response.status)) or response
+        return self._retry_request(request, response_status_message(response.status)) or response
+
+    def _retry_request(self, request, reason: str):
+        """RetryMiddleware's own retry (its private _retry), through the public get_retry_request:
+        the request's meta overrides the settings, as in RetryMiddleware."""
+        meta = request.meta
+        return get_retry_request(
+            request,
+            spider=self.crawler.spider,
+            reason=reason,
+            max_retry_times=meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=meta.get("priority_adjust", self.priority_adjust),
+            give_up_log_level=meta.get("give_up_log_level", self.give_up_log_level),
+        )
 
     def _retries_left(self, request) -> bool:
         return request.meta.get("retry_times", 0) < request.meta.get("max_retry_times", self.max_retry_times)

@@ -9,8 +9,10 @@ from crawler.middlewares.refusals import Refused
 
 
 class TaggedRobotsTxtMiddleware(RobotsTxtMiddleware):
-    def process_request_2(self, rp, request) -> None:
+    async def process_request(self, request) -> None:
+        # only the robots.txt check raises IgnoreRequest here: robot_parser() turns a robots.txt
+        # that cannot be fetched (refused, offsite, errors) into "no rules"
         try:
-            super().process_request_2(rp, request)
+            await super().process_request(request)
         except IgnoreRequest as exc:
             raise Refused("robots", "forbidden by the site's robots.txt") from exc

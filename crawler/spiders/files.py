@@ -14,10 +14,11 @@ from collections.abc import Iterable
 import scrapy
 
 from crawler.items import TEXT, RawDocument
-from crawler.loaders.discover import Refused, discover
+from crawler.loaders.discover import Skipped, discover
 from crawler.loaders.batch import learn_batch_repeats
 from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES
 from crawler.loaders.read import read_document
+from pipelines.private_apis import items_in_pipelines
 from storage.clock import utc_now
 
 
@@ -51,7 +52,7 @@ class FilesSpider(scrapy.Spider):
         # dates the files give without a zone are read in this one (`ingest --timezone`)
         zone = settings.get("NEWSMILL_TIMEZONE") or None
         for entry in entries:
-            if isinstance(entry, Refused):
+            if isinstance(entry, Skipped):
                 yield RawDocument(
                     kind="file", source=source, path=entry.path, skip_code=entry.code, skip_reason=entry.reason
                 )
@@ -68,6 +69,5 @@ class FilesSpider(scrapy.Spider):
     async def _wait_for_room(self, limit: int) -> None:
         """Start items are handed to the pipelines without waiting; with extraction in worker
         processes, reading ahead of them would hold every file of a big folder in memory."""
-        slot = getattr(getattr(self.crawler.engine, "scraper", None), "slot", None)
-        while slot is not None and slot.itemproc_size >= limit:
+        while (in_flight := items_in_pipelines(self.crawler)) is not None and in_flight >= limit:
             await asyncio.sleep(0.005)

@@ -8,18 +8,21 @@ for a fraction of the cost.
 
 Safety: a twin takes the place of an expression only while trafilatura carries exactly the
 expression text it was written against (checked by SHA-256); any other trafilatura keeps its
-own XPath, correct and merely slower. The regular expressions are read out of that text,
-never restated here. `tests/test_xpath_twins.py` checks every twin against its XPath.
+own XPath, correct and merely slower, and one WARNING says so. The regular expressions are
+read out of that text, never restated here. `tests/test_xpath_twins.py` checks every twin
+against its XPath; the lists are trafilatura internals, reached through
+pipelines/private_apis.py (tests/test_private_apis.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 
 from lxml import etree
+
+from pipelines.private_apis import expression_hash, trafilatura_xpath_list, warn_once
 
 logger = logging.getLogger(__name__)
 
@@ -276,27 +279,30 @@ class Twin:
         return self.find(tree)
 
 
-def _expression_hash(source: str) -> str:
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()
-
-
 def install() -> list[str]:
     """Put the twins in trafilatura's expression lists (in place, so every module that imported
-    a list sees them). Returns the names installed; idempotent."""
-    from trafilatura import xpaths
-
+    a list sees them). Returns the names installed; idempotent. A twin that does not apply to
+    the installed trafilatura logs one WARNING and leaves trafilatura's XPath in place."""
     installed = []
     for list_name, index, expected, make in TWINS:
-        expressions = getattr(xpaths, list_name, None)
-        if not expressions or index >= len(expressions):
+        expressions = trafilatura_xpath_list(list_name)
+        if expressions is None:
+            continue
+        if index >= len(expressions):
+            warn_once(f"twin {list_name}[{index}]", "trafilatura's %s has no [%d] any more; its twin is not used", list_name, index)
             continue
         current = expressions[index]
         if isinstance(current, Twin):
             installed.append(f"{list_name}[{index}]")
             continue
         source = getattr(current, "path", "")
-        if _expression_hash(source) != expected:
-            logger.debug("trafilatura's %s[%d] changed; keeping its XPath", list_name, index)
+        if expression_hash(source) != expected:
+            warn_once(
+                f"twin {list_name}[{index}]",
+                "trafilatura's %s[%d] changed; keeping its XPath (slower) until its twin is re-checked",
+                list_name,
+                index,
+            )
             continue
         expressions[index] = Twin(current, make(_tests(source)))
         installed.append(f"{list_name}[{index}]")
@@ -305,9 +311,7 @@ def install() -> list[str]:
 
 def uninstall() -> None:
     """Give trafilatura its own expressions back (benchmarks measure bare trafilatura with it)."""
-    from trafilatura import xpaths
-
     for list_name, index, _, _ in TWINS:
-        expressions = getattr(xpaths, list_name, None)
+        expressions = trafilatura_xpath_list(list_name)
         if expressions and index < len(expressions) and isinstance(expressions[index], Twin):
             expressions[index] = expressions[index].xpath
