@@ -215,6 +215,7 @@ def pages(server) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("page", ["table", "row", "search", "canned search", "sightings"])
+@pytest.mark.slow
 def test_hostile_text_is_shown_inert(browser, server, page):
     seen = visit(browser, pages(server)[page])
     assert "open_dialogs" not in seen, f"a dialog opened on the {page} page: {seen}"
@@ -226,6 +227,7 @@ def test_hostile_text_is_shown_inert(browser, server, page):
         assert text in seen["text"], f"{text!r} not shown as text on the {page} page"
 
 
+@pytest.mark.slow
 def test_the_checks_do_see_a_real_injection(browser):
     """The same checks on a page that does run the payloads: they would have caught one."""
     page = "<!doctype html><body>" + PAYLOADS["script"] + PAYLOADS["img"] + "<div id=injected></div></body>"
@@ -235,6 +237,7 @@ def test_the_checks_do_see_a_real_injection(browser):
     assert seen["injected"] == 1 and seen["javascript_links"] == ["javascript:alert('link')"]
 
 
+@pytest.mark.slow
 def test_serve_listens_on_loopback_only(server):
     listening = _listening_addresses(server["port"])
     assert listening, "no listening socket found for the server's port"

@@ -39,6 +39,7 @@ def corpus(tmp_path_factory):
 
 
 @pytest.mark.parametrize("seed", range(100, 100 + CI_TRIALS))
+@pytest.mark.slow
 def test_a_kill_at_a_random_moment_loses_and_doubles_nothing(corpus, tmp_path, seed):
     folder, titles = corpus
     # odd seeds extract in the worker pool, even ones inline
@@ -55,6 +56,7 @@ def small_corpus(tmp_path_factory):
 
 
 @pytest.mark.parametrize("point", sorted(POINTS))
+@pytest.mark.slow
 def test_a_crash_at_each_write_point_is_repaired_by_a_rerun(small_corpus, tmp_path, point):
     folder, titles = small_corpus
     db = tmp_path / "archive.db"
@@ -71,6 +73,7 @@ def test_a_crash_at_each_write_point_is_repaired_by_a_rerun(small_corpus, tmp_pa
     assert problems(db, titles) == []
 
 
+@pytest.mark.slow
 def test_sigterm_while_writing_stops_the_ingest_promptly_and_a_rerun_completes_it(small_corpus, tmp_path):
     """The graceful road (Ctrl-C, the scheduler's time limit): the batch in flight is committed,
     the run row says "shutdown", and the process ends instead of waiting for ever."""

@@ -209,6 +209,7 @@ def test_first_crawl_is_polite_and_stays_on_the_site(site, first_run):
     assert all(fetched.count(path) == 1 for path in ARTICLE_PATHS - {MUSEUM.path, MARKET.path})
 
 
+@pytest.mark.slow
 def test_second_crawl_fetches_nothing_already_stored(site, archive, second_run):
     fetched = set(second_run.fetched)
     assert not fetched & ARTICLE_PATHS
@@ -220,6 +221,7 @@ def test_second_crawl_fetches_nothing_already_stored(site, archive, second_run):
     assert "stored (new articles)       0" in second_run.result.stdout
 
 
+@pytest.mark.slow
 def test_revisit_turns_an_edited_article_into_a_new_version(site, archive, revisit_run):
     assert ARTICLE_PATHS <= set(revisit_run.fetched)
     [(article_id, text)] = query(archive, "SELECT id, text FROM articles WHERE url = ?", site.url(GARDEN.path))
@@ -232,6 +234,7 @@ def test_revisit_turns_an_edited_article_into_a_new_version(site, archive, revis
     assert "already in archive          10 (10 with the same bytes: not extracted again)" in revisit_run.result.stdout
 
 
+@pytest.mark.slow
 def test_scrapy_crawl_news_works_like_any_scrapy_project(site, workdir):
     db = workdir / "scrapy.db"
     sources = workdir / "sources-scrapy.toml"
@@ -250,6 +253,7 @@ def test_scrapy_crawl_news_works_like_any_scrapy_project(site, workdir):
     assert query(db, "SELECT kind, status FROM runs") == [("crawl", "finished")]
 
 
+@pytest.mark.slow
 def test_several_sources_share_one_run_with_a_runs_row_each(site, workdir):
     db = workdir / "two.db"
     run = crawl(site, workdir, db, "ledger-feed", "ledger-business")

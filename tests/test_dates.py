@@ -423,6 +423,7 @@ def test_crawl_with_a_bad_timezone_is_one_line(tmp_path):
 # --- ingest end to end ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_ingest_reads_naive_times_in_the_given_zone(tmp_path):
     folder = tmp_path / "dumps"
     folder.mkdir()

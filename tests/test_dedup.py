@@ -287,6 +287,7 @@ def test_archive_with_other_layout_is_refused(tmp_path):
         reopened.close()
 
 
+@pytest.mark.slow
 def test_newsmill_ingest_twice_links_copies_to_first_run_articles(tmp_path):
     """End to end through the CLI: originals as text dumps in one process, copies in another."""
     runs = {1: tmp_path / "run1", 2: tmp_path / "run2"}

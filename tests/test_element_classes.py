@@ -27,6 +27,7 @@ def _extract_all(pages: list[str]) -> list:
     return [extract_html(page, url="https://example.org/news/story") for page in pages]
 
 
+@pytest.mark.slow
 def test_extraction_is_identical_with_lxml_own_classes():
     pages = _pages()
     element_classes.use_lxml_element_classes()

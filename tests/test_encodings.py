@@ -232,6 +232,7 @@ def test_a_true_declaration_still_wins():
 # --- end to end: the real command, the real archive ----------------------------------
 
 
+@pytest.mark.slow
 def test_ingest_stores_legacy_dumps_and_their_encoding(tmp_path: Path, db_path: Path):
     folder = tmp_path / "legacy"
     folder.mkdir()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from tests.conftest import EXAMPLES, query, run_newsmill
 
 
+@pytest.mark.slow
 def test_explain_lists_removed_lines_with_rules_and_stores_nothing(db_path):
     run_newsmill("ingest", EXAMPLES / "caspian-herald", "--db", db_path)
     before = query(db_path, "select count(*) from articles"), query(db_path, "select count(*) from sightings")
@@ -22,6 +25,7 @@ def test_explain_lists_removed_lines_with_rules_and_stores_nothing(db_path):
     assert after == before
 
 
+@pytest.mark.slow
 def test_explain_a_new_story_and_a_skipped_file(db_path, tmp_path):
     run_newsmill("ingest", EXAMPLES / "caspian-herald", "--db", db_path)
     fresh = run_newsmill("explain", EXAMPLES / "kavkaz-vestnik" / "01_bridge.txt", "--db", db_path, "--text")
@@ -36,6 +40,7 @@ def test_explain_a_new_story_and_a_skipped_file(db_path, tmp_path):
     assert "verdict: skipped [empty] empty file" in skipped.stdout
 
 
+@pytest.mark.slow
 def test_explain_without_an_archive_still_explains(tmp_path):
     page = tmp_path / "page.html"
     shutil.copy(EXAMPLES / "html" / "solar-plant.html", page)
@@ -46,6 +51,7 @@ def test_explain_without_an_archive_still_explains(tmp_path):
     assert not (tmp_path / "none.db").exists()
 
 
+@pytest.mark.slow
 def test_explain_a_url_fetched_from_a_local_server(db_path):
     import functools
     import threading

@@ -130,6 +130,7 @@ def expected_titles(*indexes) -> set[str]:
     return {text_stories[i].title for i in indexes} | {STORIES[0].title}
 
 
+@pytest.mark.slow
 def test_hostile_folder_without_following_links(hostile, db_path):
     folder = hostile["folder"]
     result = ingest(db_path, folder)
@@ -160,6 +161,7 @@ def test_hostile_folder_without_following_links(hostile, db_path):
     assert query(db_path, "pragma integrity_check") == [("ok",)]
 
 
+@pytest.mark.slow
 def test_following_links_stays_inside_the_given_folders(hostile, db_path):
     folder = hostile["folder"]
     ingest(db_path, folder, extra=["--follow-symlinks"])
@@ -180,6 +182,7 @@ def test_following_links_stays_inside_the_given_folders(hostile, db_path):
     assert sightings == [(1, 2)]
 
 
+@pytest.mark.slow
 def test_named_paths_are_taken_as_given_but_devices_and_fifos_are_never_opened(tmp_path, db_path):
     fifo = tmp_path / "named-pipe.txt"
     os.mkfifo(fifo)

@@ -139,6 +139,7 @@ PROPERTY_SETTINGS = dict(deadline=None, derandomize=True, suppress_health_check=
 
 @settings(max_examples=60, **PROPERTY_SETTINGS)
 @given(pages())
+@pytest.mark.slow
 def test_any_page_ends_in_an_article_or_a_reason_and_always_the_same_way(html):
     first = inline(html)
     assert inline(html) == first
@@ -146,6 +147,7 @@ def test_any_page_ends_in_an_article_or_a_reason_and_always_the_same_way(html):
 
 @settings(max_examples=20, **PROPERTY_SETTINGS)
 @given(html=pages())
+@pytest.mark.slow
 def test_the_worker_pool_gives_the_same_answer_as_inline_within_its_time_limit(pool, html):
     started = time.monotonic()
     answer = pooled(pool, html)
@@ -162,6 +164,7 @@ def test_any_bytes_end_in_an_article_or_a_reason(body):
 
 # -- the real command --------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_ingest_of_hostile_pages_finishes_with_one_line_per_page(tmp_path, db_path):
     folder = tmp_path / "pages"
     folder.mkdir()

@@ -183,6 +183,7 @@ HALF_F1_FLOOR = 0.972
 
 
 @pytest.mark.skipif(not (BENCHMARK / "ground-truth.json").exists(), reason="shared benchmark data not present")
+@pytest.mark.slow
 def test_benchmark_f1_floor() -> None:
     from benchmarks.extraction import held_out, load_pages
 

@@ -108,6 +108,7 @@ def edit_words(text: str, *pairs: tuple[str, str]) -> str:
     ["https://courier.example/", "https://courier.example/news/", "https://courier.example/2026/03/one-story-for-all"],
     ids=["home-page", "section-page", "plausible-but-shared"],
 )
+@pytest.mark.slow
 def test_unrelated_pages_under_one_canonical_stay_three_articles(tmp_path, canonical):
     folder = tmp_path / "saved"
     folder.mkdir()
@@ -166,6 +167,7 @@ def claiming_file(folder: Path, url: str, title: str, text: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_local_file_with_unrelated_text_never_rewrites_a_crawled_article(crawled, tmp_path):
     db = copy_of(crawled[0], tmp_path / "a.db")
     article_id, url, title, text = a_crawled_article(db)
@@ -179,6 +181,7 @@ def test_local_file_with_unrelated_text_never_rewrites_a_crawled_article(crawled
     assert f"url {url} belongs to article {article_id}" in note
 
 
+@pytest.mark.slow
 def test_local_file_with_an_edit_of_a_crawled_article_is_only_a_copy(crawled, tmp_path):
     db = copy_of(crawled[0], tmp_path / "b.db")
     article_id, url, title, text = a_crawled_article(db)
@@ -194,6 +197,7 @@ def test_local_file_with_an_edit_of_a_crawled_article_is_only_a_copy(crawled, tm
     assert "a local file never replaces text a crawl fetched" in note
 
 
+@pytest.mark.slow
 def test_trust_canonical_lets_a_saved_snapshot_update_its_article(crawled, tmp_path):
     db = copy_of(crawled[0], tmp_path / "c.db")
     article_id, url, title, text = a_crawled_article(db)
@@ -210,6 +214,7 @@ def dump(title: str, paragraphs: list[str]) -> str:
     return f"{title}\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
+@pytest.mark.slow
 def test_edited_dump_at_the_same_path_is_a_new_version_and_a_new_story_a_new_article(tmp_path):
     folder = tmp_path / "dumps"
     folder.mkdir()
@@ -344,6 +349,7 @@ def all_texts(db: Path) -> list[str]:
     return sorted(row[0] for row in query(db, "SELECT text FROM articles UNION ALL SELECT text FROM versions"))
 
 
+@pytest.mark.slow
 def test_repair_splits_what_the_old_rule_merged_and_loses_nothing(tmp_path):
     db = tmp_path / "old.db"
     archive = Archive.open(db)

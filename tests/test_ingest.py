@@ -44,6 +44,7 @@ def test_examples_are_stored_once_each_and_searchable(db_path):
     assert query(db_path, "pragma journal_mode") == [("wal",)]
 
 
+@pytest.mark.slow
 def test_stored_article_has_no_chrome_and_keeps_metadata(db_path):
     ingest(EXAMPLES, db=db_path)
     (title, section, text, published, language), = query(
@@ -60,6 +61,7 @@ def test_stored_article_has_no_chrome_and_keeps_metadata(db_path):
         assert chrome not in html_text
 
 
+@pytest.mark.slow
 def test_rerun_adds_nothing_and_a_new_place_adds_only_a_sighting(db_path, tmp_path):
     ingest(EXAMPLES, db=db_path)
     before = query(db_path, "select id, content_hash, text from articles order by id")
@@ -84,6 +86,7 @@ def test_rerun_adds_nothing_and_a_new_place_adds_only_a_sighting(db_path, tmp_pa
     assert json.loads(runs[-1][2])["newsmill/duplicates"] == 1
 
 
+@pytest.mark.slow
 def test_bad_input_is_skipped_with_a_reason_and_nothing_is_lost(db_path, tmp_path):
     ingest(EXAMPLES, db=db_path)
     before = query(db_path, "select id, text from articles order by id")
@@ -136,6 +139,7 @@ def test_an_unusable_archive_path_is_one_clear_line(tmp_path):
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
+@pytest.mark.slow
 def test_seed_dumps_come_out_clean(db_path):
     result = ingest(SEEDS, db=db_path)
     assert result.returncode == 0, result.stderr
@@ -153,6 +157,7 @@ def test_seed_dumps_come_out_clean(db_path):
     assert query(db_path, "select section from articles where title like 'Reeker%'") == [("Nagorno-Karabakh",)]
 
 
+@pytest.mark.slow
 def test_undeclared_legacy_encodings_come_out_right_and_are_recorded(db_path, tmp_path):
     folder = tmp_path / "legacy"
     folder.mkdir()

@@ -84,6 +84,7 @@ def languages(db: Path) -> dict[str, str | None]:
     return {Path(path).stem: language for path, language in rows}
 
 
+@pytest.mark.slow
 def test_ingest_detects_each_dumps_language(tmp_path: Path, db_path: Path):
     write_dumps(tmp_path / "dumps")
     result = run_newsmill("ingest", tmp_path / "dumps", "--db", db_path)
@@ -91,6 +92,7 @@ def test_ingest_detects_each_dumps_language(tmp_path: Path, db_path: Path):
     assert languages(db_path) == {"fr": "fr", "de": "de", "es": "es", "tr": "tr"}
 
 
+@pytest.mark.slow
 def test_ingest_language_forces_it(tmp_path: Path, db_path: Path):
     write_dumps(tmp_path / "dumps")
     html = tmp_path / "dumps" / "page.html"
@@ -107,6 +109,7 @@ def test_ingest_language_forces_it(tmp_path: Path, db_path: Path):
 
 
 @pytest.mark.parametrize("value", ["french", "f", "fr_FR"])
+@pytest.mark.slow
 def test_ingest_bad_language_is_a_usage_error(tmp_path: Path, db_path: Path, value):
     write_dumps(tmp_path / "dumps")
     result = run_newsmill("ingest", tmp_path / "dumps", "--db", db_path, "--language", value)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import query, run_newsmill
 
 SITE_LINE = "Sponsored by Absheron Motors"
@@ -31,6 +33,7 @@ def write_dump(folder: Path, name: str, title: str, body: str) -> None:
     (folder / name).write_text(text, encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_repeated_site_line_is_learned_in_one_run_and_applied_in_the_next(tmp_path):
     db = tmp_path / "newsmill.db"
     for n, (title, body) in enumerate(STORIES[:3]):
@@ -51,6 +54,7 @@ def test_repeated_site_line_is_learned_in_one_run_and_applied_in_the_next(tmp_pa
     assert text.endswith("as they explained to reporters.")
 
 
+@pytest.mark.slow
 def test_learning_is_per_source(tmp_path):
     db = tmp_path / "newsmill.db"
     for n, (title, body) in enumerate(STORIES[:3]):

@@ -153,6 +153,7 @@ def long_run(site, tmp_path_factory):
     return {"db": db, "daemon": daemon, "rss": rss, "seconds": time.monotonic() - started, "config": config}
 
 
+@pytest.mark.slow
 def test_twenty_consecutive_runs_each_in_its_own_process(long_run):
     quick = finished(long_run["db"], "quick")
     assert len(quick) >= CONSECUTIVE_RUNS
@@ -165,6 +166,7 @@ def test_twenty_consecutive_runs_each_in_its_own_process(long_run):
         assert at(later["started_at"]) >= at(earlier["finished_at"])
 
 
+@pytest.mark.slow
 def test_a_slow_source_never_overlaps_itself_and_the_others_get_their_turn(site, tmp_path):
     """`slow` (a page that hangs for SLOW_TIMEOUT s) is always slower than its 1 s interval.
     The archive takes one writing crawl at a time (storage.writer_lock), so `quick` waits for
@@ -192,6 +194,7 @@ def test_a_slow_source_never_overlaps_itself_and_the_others_get_their_turn(site,
     assert set(statuses) <= {"finished", "shutdown", "stopped: shutdown", "killed: shutdown"}, statuses
 
 
+@pytest.mark.slow
 def test_scheduler_memory_stays_flat_over_twenty_runs(long_run):
     growth = long_run["rss"]["end"] - long_run["rss"]["warm"]
     print(f"scheduler RSS after run 5: {long_run['rss']['warm']} kB, after run {CONSECUTIVE_RUNS}: "
@@ -199,6 +202,7 @@ def test_scheduler_memory_stays_flat_over_twenty_runs(long_run):
     assert growth < RSS_GROWTH_BOUND_KB
 
 
+@pytest.mark.slow
 def test_the_plan_is_kept_next_to_the_archive_and_never_in_it(long_run):
     config = long_run["config"]
     assert Path(config.job_store) == default_job_store(config.db_path)
@@ -212,6 +216,7 @@ def test_the_plan_is_kept_next_to_the_archive_and_never_in_it(long_run):
     assert integrity(Path(config.db_path)) == "ok"
 
 
+@pytest.mark.slow
 def test_a_start_reconciles_the_persisted_plan_with_the_sources_file(site, long_run, tmp_path):
     config = long_run["config"]
     # `quick` now runs on a cron schedule, `fresh` is new, and `gone`, persisted here by an
@@ -240,6 +245,7 @@ def test_a_start_reconciles_the_persisted_plan_with_the_sources_file(site, long_
     assert jobs["fresh"].kwargs["source"] == "fresh" and jobs["fresh"].max_instances == 1 and jobs["fresh"].coalesce
 
 
+@pytest.mark.slow
 def test_a_restart_after_missed_runs_makes_exactly_one_catch_up_run(site, tmp_path):
     sources = write_sources(tmp_path / "sources.toml", site, hourly={"every": "1h"})
     config = config_for(tmp_path, sources)
@@ -338,6 +344,7 @@ def test_a_crawl_over_its_time_limit_is_stopped_and_on_record(site, tmp_path):
     assert integrity(db) == "ok"
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_daemon_gracefully(site, tmp_path):
     sources = write_sources(tmp_path / "sources.toml", site, stuck={"hang": True, "every": "1h"})
     db = tmp_path / "archive.db"

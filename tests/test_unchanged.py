@@ -36,6 +36,7 @@ def folder(tmp_path: Path) -> Path:
     return Path(shutil.copytree(EXAMPLES, tmp_path / "dumps"))
 
 
+@pytest.mark.slow
 def test_a_rerun_marks_everything_seen_without_extracting_it(folder, db_path):
     ingest(folder, db_path)
     before = counts(db_path)
@@ -52,6 +53,7 @@ def test_a_rerun_marks_everything_seen_without_extracting_it(folder, db_path):
     assert query(db_path, "select count(*) from articles where last_seen < (select max(last_seen_at) from sightings)") == [(0,)]
 
 
+@pytest.mark.slow
 def test_changed_bytes_are_extracted_and_judged_as_always(folder, db_path):
     ingest(folder, db_path)
     port = folder / "caspian-herald" / "001_port-expansion.txt"
@@ -70,6 +72,7 @@ def test_changed_bytes_are_extracted_and_judged_as_always(folder, db_path):
     assert run_stats(db_path)["newsmill/extraction_skipped"] == DOCUMENTS
 
 
+@pytest.mark.slow
 def test_a_copy_at_another_path_is_extracted(folder, db_path):
     ingest(folder, db_path)
     shutil.copy(folder / "html" / "solar-plant.html", folder / "html" / "solar-plant-again.html")
@@ -80,6 +83,7 @@ def test_a_copy_at_another_path_is_extracted(folder, db_path):
     assert "duplicates (new sightings)  1" in result.stdout
 
 
+@pytest.mark.slow
 def test_reextract_extracts_everything_and_changes_nothing(folder, db_path):
     ingest(folder, db_path)
     before = counts(db_path)
@@ -91,6 +95,7 @@ def test_reextract_extracts_everything_and_changes_nothing(folder, db_path):
     assert counts(db_path) == before
 
 
+@pytest.mark.slow
 def test_an_archive_from_before_raw_hashes_learns_them_on_the_next_run(folder, db_path):
     ingest(folder, db_path)
     with sqlite3.connect(db_path) as connection:
@@ -104,6 +109,7 @@ def test_an_archive_from_before_raw_hashes_learns_them_on_the_next_run(folder, d
     assert run_stats(db_path)["newsmill/extraction_skipped"] == DOCUMENTS
 
 
+@pytest.mark.slow
 def test_known_and_new_files_mix_in_a_run_with_worker_processes(folder, db_path):
     workers = ("-s", "NEWSMILL_WORKERS=2")
     ingest(folder, db_path, *workers)

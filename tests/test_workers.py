@@ -17,6 +17,7 @@ def stored(db):
     return query(db, "select a.title, s.relation, s.path from sightings s join articles a on a.id = s.article_id order by s.path")
 
 
+@pytest.mark.slow
 def test_worker_pool_gives_the_same_archive_as_inline_extraction(tmp_path):
     inline, pooled = tmp_path / "inline.db", tmp_path / "pooled.db"
     first = run_newsmill("ingest", EXAMPLES, "--db", inline, "-s", "NEWSMILL_WORKERS=0")
@@ -42,6 +43,7 @@ def document() -> RawDocument:
     ("work", "code"),
     [(worker_faults.hang, "timeout"), (worker_faults.die, "worker_died"), (worker_faults.hog_memory, "too_much_memory")],
 )
+@pytest.mark.slow
 def test_a_bad_document_becomes_a_reject_and_the_pool_goes_on(pool, work, code):
     item = document()
     outcome = pool.outcome(pool.submit(item, Knowledge(), RoadRules(), work=work), item)

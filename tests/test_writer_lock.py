@@ -52,6 +52,7 @@ def assert_clean(stderr: str) -> None:
     assert "database is locked" not in stderr, stderr
 
 
+@pytest.mark.slow
 def test_a_second_writer_is_refused_in_one_line_when_the_wait_runs_out(db_path):
     db_path.parent.mkdir(parents=True)
     holder = hold_lock(db_path)
@@ -74,6 +75,7 @@ def test_a_second_writer_is_refused_in_one_line_when_the_wait_runs_out(db_path):
     assert query(db_path, "select count(*) from runs") == [(0,)]
 
 
+@pytest.mark.slow
 def test_a_second_writer_waits_for_the_first_and_then_writes(db_path):
     db_path.parent.mkdir(parents=True)
     holder = hold_lock(db_path)
@@ -94,6 +96,7 @@ def test_a_second_writer_waits_for_the_first_and_then_writes(db_path):
     assert query(db_path, "select count(*) from articles") == [(EXAMPLE_STORIES,)]
 
 
+@pytest.mark.slow
 def test_two_real_ingests_at_once_interleave_their_batches_and_both_land(db_path, tmp_path):
     corpus = tmp_path / "corpus"
     titles = write_corpus(corpus, 1200, 10, seed=3)
@@ -131,6 +134,7 @@ def test_crawlers_of_one_process_share_the_hold_and_other_processes_see_it(tmp_p
     writer_lock.release(db)  # one release too many is harmless
 
 
+@pytest.mark.slow
 def test_a_killed_writer_leaves_no_stale_lock(db_path):
     db_path.parent.mkdir(parents=True)
     holder = hold_lock(db_path)
@@ -147,6 +151,7 @@ def finished_archive(db_path):
     return db_path
 
 
+@pytest.mark.slow
 def test_serve_immutable_is_refused_while_the_archive_is_written(finished_archive):
     holder = hold_lock(finished_archive)
     try:
@@ -160,6 +165,7 @@ def test_serve_immutable_is_refused_while_the_archive_is_written(finished_archiv
     ]
 
 
+@pytest.mark.slow
 def test_serve_immutable_is_refused_while_another_process_has_a_write_ahead_log(finished_archive):
     import sqlite3
 

@@ -89,6 +89,7 @@ def test_own_pages(page):
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="shared benchmark pages not present")
+@pytest.mark.slow
 def test_benchmark_pages():
     pages = sorted(SHARED.glob("*.html.gz"))
     assert pages
@@ -131,6 +132,7 @@ def trees(draw, depth: int = 0):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(trees(), min_size=1, max_size=4))
+@pytest.mark.slow
 def test_generated_trees(bodies):
     html = "<html><body>" + "".join(bodies) + "</body></html>"
     tree = etree.fromstring(html, etree.HTMLParser())
