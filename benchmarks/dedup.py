@@ -28,8 +28,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from storage.archive import Archive  # noqa: E402
-from storage.minhash import fingerprint_of_normalized  # noqa: E402
-from storage.normalize import body_hash, normalize_body  # noqa: E402
+from storage.dedup.minhash import fingerprint_of_normalized  # noqa: E402
+from storage.dedup.normalize import body_hash, normalize_body  # noqa: E402
 from storage.records import ArticleRecord  # noqa: E402
 
 LADDER = (10_000, 100_000, 1_000_000)

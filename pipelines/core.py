@@ -9,7 +9,7 @@ dumps through our cleaner, then what the archive learned of the site's chrome), 
 fingerprint). It knows no Scrapy and no command line, and it writes nothing: what the archive
 already knows comes in as `Knowledge`, read from an `ArchiveView` (storage.view) before the
 call, so the same function runs inline or in an extraction worker process. The dedup decision
-itself is the archive's, inside the write transaction (storage.archive); `newsmill explain`
+itself is the archive's, inside the write transaction (storage.dedup.decide); `newsmill explain`
 asks for it with Archive.preview.
 
 Every stage that refuses a document raises Rejected with a code and a one-line reason;
@@ -28,9 +28,9 @@ from pipelines.extractors.result import Extracted, Removal
 from pipelines.extractors.textdump import COUNTABLE_MAX_CHARS, clean_text_dump, countable_lines, line_key
 from pipelines.identity import claim_url
 from pipelines.rejects import ExtractionFailed, Rejected
-from storage.minhash import fingerprint_of_normalized
-from storage.near_duplicates import DEFAULT_THRESHOLD
-from storage.normalize import body_hash, normalize_body
+from storage.dedup.minhash import fingerprint_of_normalized
+from storage.dedup.near_duplicates import DEFAULT_THRESHOLD
+from storage.dedup.normalize import body_hash, normalize_body
 from storage.records import CRAWL, FILE, ArticleRecord, KnownCopy
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Which URL a document may claim as its identity, before the archive compares texts.
 
-A URL is a claim, not a proof (the rules are written out in storage/archive.py). Here only
+A URL is a claim, not a proof (the rules are written out in storage/dedup/decide.py). Here only
 the first half is decided: whether a declared canonical (or og:url) is *plausible*. It is not
 when it points at another site, at the site's home page, or at a section or tag page: CMS
 templates that give every page the home page's canonical are common, and believing them
@@ -17,8 +17,7 @@ from ipaddress import ip_address
 from urllib.parse import urlsplit
 
 import courlan
-
-from pipelines.fingerprint import canonical_url
+from w3lib.url import canonicalize_url
 
 # A path segment of one or two words and no digits ("/politics/", "/world-news/") names a
 # section; article slugs carry more words or an id. Two such segments ("/news/world/") too.
@@ -94,3 +93,20 @@ def registrable_domain(url: str) -> str:
         return known.lower()
     labels = host.split(".")
     return ".".join(labels[-2:]) if len(labels) > 1 else host
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Tracking parameters and fragments removed, query sorted: one story, one URL."""
+    if not url:
+        return None
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    cleaned = courlan.normalize_url(url, strict=True) or url
+    return canonicalize_url(cleaned)
+
+
+def hostname(url: str | None) -> str | None:
+    """The site a URL belongs to: its host without "www."."""
+    if not url:
+        return None
+    return (urlsplit(url).hostname or "").removeprefix("www.") or None

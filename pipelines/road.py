@@ -19,7 +19,7 @@ from crawler.items import HTML, RawDocument
 from pipelines.core import DEFAULT_MIN_WORDS, Knowledge, Outcome, RoadRules, chrome_scope, process
 from pipelines.extractors.language import normalize_language_code
 from pipelines.workers import DEFAULT_MAX_TASKS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ExtractionPool, available_cpus
-from storage.near_duplicates import DEFAULT_THRESHOLD
+from storage.dedup.near_duplicates import DEFAULT_THRESHOLD
 from storage.unchanged import raw_hash
 from storage.view import ArchiveView
 

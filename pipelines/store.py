@@ -27,7 +27,7 @@ from pipelines.private_apis import close_idle_scraper
 from pipelines.rejects import ExtractionFailed, Rejected
 from storage import crash_points, writer_lock
 from storage.archive import Archive
-from storage.records import DUPLICATE, NEAR_DUPLICATE, NEW, NEW_VERSION, RejectRecord
+from storage.records import DUPLICATE, NEAR_DUPLICATE, ORIGINAL, NEW_VERSION, RejectRecord
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ class StorePipeline:
         if decision.already_seen_here and decision.relation != NEW_VERSION:
             self.stats.inc_value("newsmill/unchanged")
             logger.debug("unchanged: %s (article %s)", document.place, decision.article_id)
-        elif decision.relation == NEW:
+        elif decision.relation == ORIGINAL:
             self.stats.inc_value("newsmill/stored")
         elif decision.relation == NEW_VERSION:
             self.stats.inc_value("newsmill/new_versions")

@@ -3,7 +3,7 @@
 One connection for a whole crawl (opened when the spider opens, closed when it closes), in
 SQLite's read-only mode so a crawler can never write through it; WAL lets it read while the
 store pipeline writes. URLs are compared as given: callers pass the canonical form
-(pipelines.fingerprint.canonical_url) and, where it differs, the fetched form.
+(pipelines.identity.canonical_url) and, where it differs, the fetched form.
 """
 
 from __future__ import annotations

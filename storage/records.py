@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from storage.minhash import BodyFingerprint
+    from storage.dedup.minhash import BodyFingerprint
 
 
 @dataclass
@@ -39,7 +39,7 @@ class ArticleRecord:
     encoding: str | None = None
     # SHA-256 of the bytes as collected (storage.unchanged)
     raw_hash: str | None = None
-    # Shingles and MinHash of `text` (storage.minhash.fingerprint). The dedupe stage computes
+    # Shingles and MinHash of `text` (storage.dedup.minhash.fingerprint). The dedupe stage computes
     # it before the write transaction so the write lock is held for SQL only; the archive
     # computes it itself when a caller leaves it out.
     fingerprint: BodyFingerprint | None = field(default=None, repr=False, compare=False)
@@ -84,7 +84,7 @@ CRAWL = "crawl"
 FILE = "file"
 
 # What happened to a record; `relation` is also the sightings.relation value.
-NEW = "original"
+ORIGINAL = "original"
 DUPLICATE = "duplicate"
 NEAR_DUPLICATE = "near_duplicate"
 NEW_VERSION = "new_version"

@@ -1,10 +1,10 @@
 """Split articles that the old identity rule merged: `newsmill repair [--dry-run]`.
 
-Before the identity rules of storage/archive.py, any new text at a known URL became a new
+Before the identity rules of storage/dedup/decide.py, any new text at a known URL became a new
 version of the article there: pages sharing a home-page canonical, a file claiming a crawled
 URL, a `latest.txt` holding another story each day all ended up as one article whose
 `versions` hold unrelated stories. Repair reads every article with versions, groups its texts
-(the versions in order, then the current text) into stories with storage.same_story.is_edit,
+(the versions in order, then the current text) into stories with storage.dedup.same_story.is_edit,
 and gives every story but the current one its own article:
 
 - the story's latest text becomes the new article's text, its earlier texts stay its versions;
@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from storage import minhash, same_story
+from storage.dedup import minhash, same_story
 from storage.clock import utc_now
 from storage.db import write_transaction
-from storage.near_duplicates import DEFAULT_THRESHOLD, NearDuplicateIndex
+from storage.dedup.near_duplicates import DEFAULT_THRESHOLD, NearDuplicateIndex
 
 
 @dataclass

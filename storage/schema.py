@@ -192,7 +192,7 @@ def m004_near_duplicate_index(db: Database) -> None:
         """
     )
     # Archives from before this migration: index what they already hold.
-    from storage.near_duplicates import index_existing_articles
+    from storage.dedup.near_duplicates import index_existing_articles
 
     index_existing_articles(db)
 
@@ -223,7 +223,7 @@ def m006_copy_signatures(db: Database) -> None:
 
 @migrations()
 def m007_band_levels(db: Database) -> None:
-    # New band keys land in a small table and move down in key order (storage/band_levels.py),
+    # New band keys land in a small table and move down in key order (storage/dedup/band_levels.py),
     # so the large article_bands table is written in sorted runs, not one random page per key.
     for table in ("article_bands_recent", "article_bands_middle"):
         db.execute(
@@ -250,7 +250,7 @@ def m008_band_merge_cursor(db: Database) -> None:
 
 @migrations()
 def m009_band_level_large(db: Database) -> None:
-    # A fourth band level between the middle one and article_bands (storage/band_levels.py).
+    # A fourth band level between the middle one and article_bands (storage/dedup/band_levels.py).
     db.execute(
         """
         CREATE TABLE article_bands_large (
@@ -288,7 +288,7 @@ def m012_sighting_raw_hash(db: Database) -> None:
 
 @migrations()
 def m013_identity_claims(db: Database) -> None:
-    # storage/archive.py's identity rules: who collected each copy (a file never replaces text
+    # storage/dedup/decide.py's identity rules: who collected each copy (a file never replaces text
     # a crawl fetched), the canonical a copy declared, and why a claim was not followed
     db.execute("ALTER TABLE sightings ADD COLUMN collector TEXT")
     db.execute("UPDATE sightings SET collector = CASE WHEN path IS NULL THEN 'crawl' ELSE 'file' END")
@@ -298,8 +298,8 @@ def m013_identity_claims(db: Database) -> None:
     db.execute("ALTER TABLE articles ADD COLUMN modified TEXT")
     # a short copy's normalised words, so that a later edit of it is judged word by word too
     db.execute("ALTER TABLE copy_minhash ADD COLUMN short_text TEXT")
-    # short bodies are also found by their winnowing keys (storage.minhash.SHORT_WORDS)
-    from storage.minhash import SHORT_WORDS, fingerprint
+    # short bodies are also found by their winnowing keys (storage.dedup.minhash.SHORT_WORDS)
+    from storage.dedup.minhash import SHORT_WORDS, fingerprint
 
     last_id = 0
     while True:

@@ -20,7 +20,7 @@ from pipelines.extractors.dateline import parse_dateline
 from pipelines.extractors.html import extract_html
 from pipelines.extractors.metadata import parse_date
 from pipelines.extractors.textdump import clean_text_dump
-from storage.best_fields import origin_rank
+from storage.dedup.best_fields import origin_rank
 from storage.dates import canonical, normalize, with_zone_note
 from storage.db import open_database
 from storage.schema import migrations

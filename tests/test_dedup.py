@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.fingerprint import content_hash
-from storage import minhash
+from storage.dedup.normalize import content_hash
+from storage.dedup import minhash
 from storage.archive import Archive
-from storage.near_duplicates import LayoutMismatch
-from storage.records import DUPLICATE, NEAR_DUPLICATE, NEW, NEW_VERSION, ArticleRecord
+from storage.dedup.near_duplicates import LayoutMismatch
+from storage.records import DUPLICATE, NEAR_DUPLICATE, ORIGINAL, NEW_VERSION, ArticleRecord
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dedup"
 MANIFEST = json.loads((FIXTURES / "variants.json").read_text(encoding="utf-8"))
@@ -76,7 +76,7 @@ def record(text: str, meta: dict, path: str) -> ArticleRecord:
 def labelled_documents():
     """(document id, story, expected relation, run, record) for every original and copy."""
     documents = [
-        (story, story, NEW, 1, record(story_text(story), meta, f"dumps/{story}.txt"))
+        (story, story, ORIGINAL, 1, record(story_text(story), meta, f"dumps/{story}.txt"))
         for story, meta in MANIFEST["stories"].items()
     ]
     for copy in MANIFEST["copies"]:
@@ -244,7 +244,7 @@ def test_threshold_is_configurable_per_record(tmp_path):
         decision = archive.store_batch([strict])[0]
     finally:
         archive.close()
-    assert decision.relation == NEW and decision.article_id != first.article_id
+    assert decision.relation == ORIGINAL and decision.article_id != first.article_id
 
 
 def test_road_reads_threshold_setting():
@@ -259,7 +259,7 @@ def test_road_reads_threshold_setting():
 def test_signature_is_identical_in_other_processes():
     text = story_text("dredging")
     code = (
-        "import sys, json; from storage.minhash import fingerprint; "
+        "import sys, json; from storage.dedup.minhash import fingerprint; "
         "print(json.dumps(list(fingerprint(sys.stdin.read()).band_keys)))"
     )
     outputs = set()
@@ -318,5 +318,5 @@ def test_newsmill_ingest_twice_links_copies_to_first_run_articles(tmp_path):
     assert set(predicted) == set(truth)
     precision, recall = pairwise_scores(truth, {path: predicted[path] for path in truth})
     assert precision >= PRECISION_FLOOR and recall >= RECALL_FLOOR
-    assert (NEW,) not in relations
+    assert (ORIGINAL,) not in relations
     assert "near duplicates (edited)" in outputs[1]

@@ -8,12 +8,12 @@ import unicodedata
 
 import pytest
 
-from pipelines.fingerprint import content_hash
-from storage import band_levels
+from storage.dedup.normalize import content_hash
+from storage.dedup import band_levels
 from storage.archive import Archive
 from storage.db import open_database
-from storage.normalize import normalize_body
-from storage.records import NEAR_DUPLICATE, NEW, ArticleRecord
+from storage.dedup.normalize import normalize_body
+from storage.records import NEAR_DUPLICATE, ORIGINAL, ArticleRecord
 from storage.schema import migrations
 
 WORDS = (
@@ -80,7 +80,7 @@ def test_story_edited_step_by_step_stays_one_article(tmp_path):
         decisions += archive.store_batch([record(edited, "c.txt")])
     finally:
         archive.close()
-    assert [d.relation for d in decisions] == [NEW, NEAR_DUPLICATE, NEAR_DUPLICATE]
+    assert [d.relation for d in decisions] == [ORIGINAL, NEAR_DUPLICATE, NEAR_DUPLICATE]
     assert len({d.article_id for d in decisions}) == 1
 
 
@@ -112,8 +112,8 @@ _OLD_SPACE = re.compile(r"\s+")
 )
 def test_normalisation_keeps_hashes_of_existing_archives(text):
     """The split-based normalisation must equal the regex one the first archives were hashed with."""
-    from pipelines.fingerprint import hostname  # noqa: F401  (the module still imports cleanly)
-    from storage.normalize import _FOLD
+    from pipelines.identity import hostname  # noqa: F401  (the module still imports cleanly)
+    from storage.dedup.normalize import _FOLD
 
     old = _OLD_SPACE.sub(" ", unicodedata.normalize("NFKC", text).translate(_FOLD)).strip().casefold()
     assert normalize_body(text) == old

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.fingerprint import content_hash
+from storage.dedup.normalize import content_hash
 from storage.archive import Archive
-from storage.records import DUPLICATE, NEAR_DUPLICATE, NEW, NEW_VERSION, ArticleRecord
+from storage.records import DUPLICATE, NEAR_DUPLICATE, ORIGINAL, NEW_VERSION, ArticleRecord
 from tests.fakesite.server import FakeSite
 from tests.test_crawl import crawl
 
@@ -123,7 +123,7 @@ def test_unrelated_pages_under_one_canonical_stay_three_articles(tmp_path, canon
         assert len(found) == 1 and found[0][0].startswith(STORIES[story][0]), word
     # every sighting kept the canonical it declared, and the ones it could not follow say why
     sightings = query(db, "SELECT relation, canonical_url, identity_note FROM sightings ORDER BY id")
-    assert {row[0] for row in sightings} == {NEW}
+    assert {row[0] for row in sightings} == {ORIGINAL}
     assert all(row[1] == canonical for row in sightings)
     if canonical.endswith("one-story-for-all"):
         # believed (it could be an article), so the first page takes it and the others are refused it
@@ -279,7 +279,7 @@ def test_short_article_edited_by_two_or_three_words_is_the_same_story(tmp_path):
     base_fifty = store(archive, fifty, "wire/4.txt")  # a different length: its own article or a copy
     edited_fifty = store(archive, edit_words(fifty, ("squall", "storm"), ("fishing", "trawler"), ("alarm", "alert")), "wire/5.txt")
     archive.close()
-    assert original.relation == NEW
+    assert original.relation == ORIGINAL
     assert (two.relation, two.article_id) == (NEAR_DUPLICATE, original.article_id)
     assert (three.relation, three.article_id) == (NEAR_DUPLICATE, original.article_id)
     assert edited_fifty.article_id == base_fifty.article_id
@@ -296,7 +296,7 @@ def test_short_stories_sharing_a_template_stay_apart(tmp_path):
     ]
     decisions = [store(archive, BRIEF_TEMPLATE.format(body=body), f"briefs/{n}.txt") for n, body in enumerate(bodies)]
     archive.close()
-    assert [decision.relation for decision in decisions] == [NEW] * 4
+    assert [decision.relation for decision in decisions] == [ORIGINAL] * 4
     assert len({decision.article_id for decision in decisions}) == 4
 
 
@@ -314,8 +314,8 @@ def test_crawled_page_replaced_by_an_unrelated_story_is_a_new_article(tmp_path):
     (again,) = archive.store_batch([fetched(orchard)])
     rows = archive.db.execute("SELECT id, url FROM articles ORDER BY id").fetchall()
     archive.close()
-    assert first.relation == NEW and (edit.relation, edit.article_id) == (NEW_VERSION, first.article_id)
-    assert other.relation == NEW and other.article_id != first.article_id
+    assert first.relation == ORIGINAL and (edit.relation, edit.article_id) == (NEW_VERSION, first.article_id)
+    assert other.relation == ORIGINAL and other.article_id != first.article_id
     assert "an unrelated text" in other.note
     assert (again.relation, again.article_id, again.already_seen_here) == (DUPLICATE, other.article_id, True)
     assert rows == [(first.article_id, url), (other.article_id, None)]

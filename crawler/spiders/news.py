@@ -33,7 +33,7 @@ from crawler.items import HTML, RawDocument
 from crawler.sources import Source, SourceError, load_sources
 from crawler.spiders.news_failures import describe_failure
 from crawler.spiders.news_feeds import NotAFeed, feed_links, robots_sitemaps, sitemap_links
-from pipelines.fingerprint import canonical_url
+from pipelines.identity import canonical_url
 from storage.clock import utc_now
 from storage.dates import is_zone
 from storage.lookup import ArchiveLookup

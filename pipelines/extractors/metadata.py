@@ -15,7 +15,7 @@ from lxml.html import HtmlElement
 
 from pipelines.extractors.html_jsonld import JsonLdArticle
 from pipelines.extractors.result import Metadata
-from pipelines.fingerprint import hostname
+from pipelines.identity import hostname
 from storage.dates import Canonical, normalize, with_zone_note
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """The persisted near-duplicate index: MinHash-LSH bands in SQLite, candidates verified by Jaccard.
 
 The index lives in tables: band keys (band key, article id) in WITHOUT ROWID tables whose
-primary key is the lookup index, kept in levels by storage/band_levels.py, and
+primary key is the lookup index, kept in levels by storage/dedup/band_levels.py, and
 `article_minhash` (one signature BLOB per article). Nothing of the archive is held in memory, so a new article is compared with
 everything any process ever stored, and memory does not grow with the archive.
 
@@ -19,10 +19,10 @@ from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
 
-from storage import minhash, same_story
-from storage.band_levels import BandLevels
-from storage.minhash import BodyFingerprint
-from storage.same_story import Likeness
+from storage.dedup import minhash, same_story
+from storage.dedup.band_levels import BandLevels
+from storage.dedup.minhash import BodyFingerprint
+from storage.dedup.same_story import Likeness
 
 logger = logging.getLogger(__name__)
 

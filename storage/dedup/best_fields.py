@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 FILL_ONLY = ("title", "author", "section", "language", "site")
 PUBLISHED = "published"
 URL = "url"
-# the sighting whose text the article shows (storage.archive, identity rule 3)
+# the sighting whose text the article shows (storage.dedup.decide, identity rule 3)
 TEXT = "text"
 
 # How much a date's origin is worth: structured data beats the page's own meta tags, which

@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from storage import minhash
-from storage.normalize import normalize_body
+from storage.dedup import minhash
+from storage.dedup.normalize import normalize_body
 
 SHORT_WORDS = minhash.SHORT_WORDS
 MAX_SHORT_EDITS = 3

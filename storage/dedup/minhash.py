@@ -3,7 +3,7 @@
 Only the cleaned body is fingerprinted, never chrome or the headline, so a re-titled copy
 still matches and two stories sharing a site template do not.
 
-Words are the body after storage.normalize (the same normalisation as the exact hash: quote
+Words are the body after storage.dedup.normalize (the same normalisation as the exact hash: quote
 styles, dashes, doubled spaces and CRLF folded, case folded) split at spaces. Five-word
 shingles: a corrected figure changes at most five of them, while two different stories
 sharing an agency intro and a byline share only the handful of shingles inside that sentence.
@@ -11,7 +11,7 @@ sharing an agency intro and a byline share only the handful of shingles inside t
 The signature comes from rensa's RMinHash (a Rust MinHash): it hashes tokens with a fixed,
 seeded hasher, so a signature is the same in every process and every run. That is what lets
 band keys live in SQLite and be compared with anything ingested earlier; `LAYOUT.probe`
-guards it (see storage/near_duplicates.py).
+guards it (see storage/dedup/near_duplicates.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from functools import cached_property
 import numpy as np
 import rensa
 
-from storage.normalize import normalize_body
+from storage.dedup.normalize import normalize_body
 
 SHINGLE_WORDS = 5
 NUM_PERM = 128

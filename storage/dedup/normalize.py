@@ -29,3 +29,8 @@ def normalize_body(text: str) -> str:
 
 def body_hash(normalized: str) -> str:
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def content_hash(text: str) -> str:
+    """The exact-duplicate key of a body: the hash of its normalised form."""
+    return body_hash(normalize_body(text))
