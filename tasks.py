@@ -11,7 +11,7 @@
     python3 tasks.py soak    kill `newsmill ingest` at random moments 50 times, check nothing is lost
                              (extra arguments go to benchmarks/soak.py, e.g. --trials 200)
 
-Each creates ./.venv and installs newsmill into it when missing or when pyproject.toml changed
+Each creates ./.venv and installs newsmill into it when missing or when pyproject.toml or setup.py changed
 (`wheel` and `lowest` make venvs of their own in a temporary folder and remove them).
 """
 
@@ -41,7 +41,7 @@ STAMP = VENV / ".newsmill-installed"
 
 
 def ensure_environment() -> None:
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256(b"".join((ROOT / name).read_bytes() for name in ("pyproject.toml", "setup.py"))).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted and PYTHON.exists():
         return
     if not PYTHON.exists():
