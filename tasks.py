@@ -81,11 +81,15 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+# errors only: in CI the stage lines must not drown in pip's notes on index locations
+PIP_QUIET = ["-qq", "--disable-pip-version-check"]
+
+
 def fresh_venv(folder: Path) -> Path:
     """A new venv in FOLDER with an up-to-date pip; returns its python."""
     venv.EnvBuilder(with_pip=True, clear=True).create(folder)
     python = folder / ("Scripts" if os.name == "nt" else "bin") / "python"
-    run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--upgrade", "pip"])
+    run([python, "-m", "pip", "install", *PIP_QUIET, "--upgrade", "pip"])
     return python
 
 
@@ -105,7 +109,7 @@ def wheel(_: list[str]) -> None:
         shutil.copytree(ROOT, source, ignore=COPY_IGNORE)
         elsewhere.mkdir()
         python = fresh_venv(tmp / "venv")
-        quiet = ["--quiet", "--disable-pip-version-check"]
+        quiet = PIP_QUIET
         run([python, "-m", "pip", "wheel", *quiet, "--no-deps", "-w", dist, source])
         (wheel_file,) = dist.glob("newsmill-*.whl")
         shutil.rmtree(source)  # nothing may be read from a source tree from here on
@@ -195,7 +199,7 @@ def lowest(extra: list[str]) -> None:
         constraints = tmp / "lowest.txt"
         constraints.write_text("\n".join(pins) + "\n", encoding="utf-8")
         python = fresh_venv(tmp / "venv")
-        run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        run([python, "-m", "pip", "install", *PIP_QUIET,
              "-c", constraints, "-e", f"{ROOT}[test]"])
         run([python, "-m", "pip", "check"])
         print("lowest: " + " ".join(pins), flush=True)
