@@ -23,6 +23,10 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "UTC"
+# plausible(): dates before the web are parse accidents ("0001-01-01" placeholders) ...
+EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
+# ... and one day of slack before "future" means wrong
+FUTURE_SLACK = timedelta(days=1)
 
 _ISO = re.compile(
     r"^(?P<y>\d{4})-?(?P<mo>\d\d)-?(?P<d>\d\d)"
@@ -156,6 +160,22 @@ def normalize(value: str | datetime | date | None, default_zone: str | None = No
     except (OverflowError, ValueError):
         return None
     return Canonical(f"{moment.date().isoformat()}T{moment:%H:%M:%S}Z", assumed)
+
+
+def plausible(
+    value: str | datetime | date | None, default_zone: str | None = None, now: datetime | None = None
+) -> Canonical | None:
+    """normalize(), refusing dates no article has: before the web (EARLIEST, the "0001-01-01"
+    placeholders) or more than FUTURE_SLACK after `now` (publishers schedule posts, clocks drift).
+
+    The one reader of the dates the HTML extractors find (JSON-LD, <meta>, <time>, the URL, htmldate)."""
+    found = normalize(value, default_zone)
+    if found is None:
+        return None
+    moment = found.instant()
+    if moment < EARLIEST or moment > (now or datetime.now(timezone.utc)) + FUTURE_SLACK:
+        return None
+    return found
 
 
 def canonical(value: str | datetime | date | None, default_zone: str | None = None) -> str | None:

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from datetime import date, datetime, timezone
 
+from storage.dates import normalize
+
 logger = logging.getLogger(__name__)
 
 # Month names of the Latin-script languages, written folded (no case, no accents, Turkish ı
@@ -173,11 +175,11 @@ def parse_dateline(line: str) -> str | None:
         month = int(groups["month"]) if groups.get("month") else _month_number(groups.get("mon") or "")
         if month is None:
             continue
-        try:
-            found = date(int(groups["year"]), month, int(groups["day"]))
-        except ValueError:
+        # the finder only reads the numbers; storage.dates says whether they are a day
+        day = normalize(f"{int(groups['year']):04d}-{month:02d}-{int(groups['day']):02d}")
+        if day is None:
             continue
-        if found > _today():
+        if day.text > _today().isoformat():
             logger.debug("dateline %r is in the future, ignored", text)
             return None
         rest = text[: match.start()] + " " + text[match.end():]
@@ -203,8 +205,8 @@ def parse_dateline(line: str) -> str | None:
         if len(leftover) > _MAX_LEFTOVER:
             return None
         if hour_min is None:
-            return found.isoformat()
-        return f"{found.isoformat()}T{hour_min[0]:02d}:{hour_min[1]:02d}{zone or ''}"
+            return day.text
+        return f"{day.text}T{hour_min[0]:02d}:{hour_min[1]:02d}{zone or ''}"
     return None
 
 

@@ -9,21 +9,16 @@ from __future__ import annotations
 import html
 import logging
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from lxml.html import HtmlElement
 
 from pipelines.extractors.html_jsonld import JsonLdArticle
 from pipelines.extractors.result import Metadata
 from pipelines.identity import hostname
-from storage.dates import Canonical, normalize, with_zone_note
+from storage.dates import plausible, with_zone_note
 
 logger = logging.getLogger(__name__)
-
-# Dates before the web are parse accidents (e.g. "0001-01-01" placeholders).
-_EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
-# Publishers schedule posts and clocks drift; one day of slack before "future" means wrong.
-_FUTURE_SLACK = timedelta(days=1)
 
 _DATE_METAS = (
     "article:published_time",
@@ -128,24 +123,9 @@ def clean_author(author: str | None, site: str | None = None) -> str | None:
     return "; ".join(names) or None
 
 
-def read_date(value: str | None, zone: str | None = None, now: datetime | None = None) -> Canonical | None:
-    """`value` in the archive's one format (storage.dates), or None when unparsable or implausible.
-
-    A time without a zone is read in `zone` (UTC when None); the result says it was."""
-    if not value or not isinstance(value, str):
-        return None
-    found = normalize(value, zone)
-    if found is None:
-        return None
-    now = now or datetime.now(UTC)
-    if found.instant() < _EARLIEST or found.instant() > now + _FUTURE_SLACK:
-        return None
-    return found
-
-
 def parse_date(value: str | None, now: datetime | None = None, zone: str | None = None) -> str | None:
-    """`YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SSZ` in UTC when a time is known; None when unparsable or implausible."""
-    found = read_date(value, zone, now)
+    """storage.dates.plausible()'s text: `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SSZ` in UTC; None when unparsable or implausible."""
+    found = plausible(value, zone, now)
     return found.text if found else None
 
 
@@ -262,7 +242,7 @@ def extract_metadata(
         (_first(*(v for key in _DATE_METAS for v in metas.get(key, []))), "meta"),
         (_time_element(tree), "meta"),
     ):
-        found = read_date(candidate, timezone)
+        found = plausible(candidate, timezone)
         if found:
             published, origin = found.text, with_zone_note(source, found)
             break
@@ -270,7 +250,7 @@ def extract_metadata(
         published = date_from_url(url) or date_from_url(page_url)
         origin = "url" if published else None
     if not published:
-        found = read_date(_htmldate(tree, page_url or url), timezone)
+        found = plausible(_htmldate(tree, page_url or url), timezone)
         published, origin = (found.text, with_zone_note("htmldate", found)) if found else (None, None)
     modified = _modified(tree, metas, jl, published, timezone)
 
@@ -310,7 +290,7 @@ def _modified(
     candidates = [jl.modified, *(v for key in _MODIFIED_METAS for v in metas.get(key, []))]
     candidates += [node.get("datetime") for node in tree.xpath("//time[@datetime][@itemprop='dateModified']")[:1]]
     for candidate in candidates:
-        found = read_date(candidate, timezone)
+        found = plausible(candidate, timezone)
         if found is None:
             continue
         if published and found.text[:10] < published[:10]:
