@@ -96,8 +96,19 @@ def fresh_venv(folder: Path) -> Path:
 # --- wheel: the package as users install it --------------------------------------------------
 
 # what a source copy for the wheel build leaves out (venvs, build leftovers, archives)
-COPY_IGNORE = shutil.ignore_patterns(".git", ".venv*", "build", "dist", "*.egg-info", "data", "__pycache__",
-                                     ".pytest_cache", ".hypothesis", "*.db", "*.db-*")
+COPY_IGNORE = shutil.ignore_patterns(
+    ".git",
+    ".venv*",
+    "build",
+    "dist",
+    "*.egg-info",
+    "data",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    "*.db",
+    "*.db-*",
+)
 
 
 def wheel(_: list[str]) -> None:
@@ -118,9 +129,15 @@ def wheel(_: list[str]) -> None:
 
         # the code and every default come from the installed package, not from this repo
         where = subprocess.run(
-            [python, "-c", "import crawler, crawler.cli as c, pipelines.extractors.chrome as p; "
-             "print(crawler.__file__); print(c.DATASETTE_METADATA); print(c.SOURCES_FILE); print(p.DEFAULT_PATH)"],
-            cwd=elsewhere, capture_output=True, text=True,
+            [
+                python,
+                "-c",
+                "import crawler, crawler.cli as c, pipelines.extractors.chrome as p; "
+                "print(crawler.__file__); print(c.DATASETTE_METADATA); print(c.SOURCES_FILE); print(p.DEFAULT_PATH)",
+            ],
+            cwd=elsewhere,
+            capture_output=True,
+            text=True,
         )
         if where.returncode != 0:
             fail(f"the installed package does not import: {where.stderr.strip()}")
@@ -132,7 +149,7 @@ def wheel(_: list[str]) -> None:
         db = tmp / "x.db"
         run([newsmill, "ingest", "-q", ROOT / "examples", "--db", db], cwd=elsewhere)
         with sqlite3.connect(db) as connection:
-            (articles,), = connection.execute("select count(*) from articles").fetchall()
+            ((articles,),) = connection.execute("select count(*) from articles").fetchall()
         if articles == 0:
             fail("ingest of the examples stored no article")
 
@@ -140,8 +157,13 @@ def wheel(_: list[str]) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        server = subprocess.Popen([newsmill, "serve", "--db", db, "--port", str(port)], cwd=elsewhere,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        server = subprocess.Popen(
+            [newsmill, "serve", "--db", db, "--port", str(port)],
+            cwd=elsewhere,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             latest = wait_for_json(f"http://127.0.0.1:{port}/{db.stem}/latest.json?_shape=objects", server)
         finally:
@@ -199,8 +221,7 @@ def lowest(extra: list[str]) -> None:
         constraints = tmp / "lowest.txt"
         constraints.write_text("\n".join(pins) + "\n", encoding="utf-8")
         python = fresh_venv(tmp / "venv")
-        run([python, "-m", "pip", "install", *PIP_QUIET,
-             "-c", constraints, "-e", f"{ROOT}[test]"])
+        run([python, "-m", "pip", "install", *PIP_QUIET, "-c", constraints, "-e", f"{ROOT}[test]"])
         run([python, "-m", "pip", "check"])
         print("lowest: " + " ".join(pins), flush=True)
         run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SMOKE, *extra])

@@ -31,10 +31,7 @@ _ADDRESS = re.compile(r"""(?:href|content)=["']?(https?://[^"' >]+)""", re.I)
 def _own_addresses(html: str) -> set[str]:
     """The page's canonical and og:url addresses, attributes in any order."""
     return {
-        address
-        for tag in _HEAD_TAG.findall(html)
-        if _NAMES_ADDRESS.search(tag)
-        for address in _ADDRESS.findall(tag)
+        address for tag in _HEAD_TAG.findall(html) if _NAMES_ADDRESS.search(tag) for address in _ADDRESS.findall(tag)
     }
 
 

@@ -53,7 +53,9 @@ def make_variants(originals: list[bytes], count: int) -> list[bytes]:
         html = originals[i % len(originals)]
         edition = f"Edition {i // len(originals) + 1}, page {i}. ".encode()
         match = _FIRST_P.search(html)
-        pages.append(html[: match.end()] + edition + html[match.end():] if match else html + b"<p>" + edition + b"</p>")
+        pages.append(
+            html[: match.end()] + edition + html[match.end() :] if match else html + b"<p>" + edition + b"</p>"
+        )
     return pages
 
 
@@ -114,7 +116,19 @@ def run_crawl(site: _Site, folder: Path, concurrency: int) -> dict:
         "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
     }
     overrides = [arg for name, value in settings.items() for arg in ("-s", f"{name}={value}")]
-    command = [sys.executable, "-m", "crawler.cli", "crawl", "bench", "--sources", str(sources), "--db", str(db), "-q", *overrides]
+    command = [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "crawl",
+        "bench",
+        "--sources",
+        str(sources),
+        "--db",
+        str(db),
+        "-q",
+        *overrides,
+    ]
     started = time.perf_counter()
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     wall = time.perf_counter() - started
@@ -124,7 +138,10 @@ def run_crawl(site: _Site, folder: Path, concurrency: int) -> dict:
     with sqlite3.connect(db) as connection:
         (stats,) = connection.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
     stats = json.loads(stats)
-    archived = sum(stats.get(f"newsmill/{key}", 0) for key in ("stored", "duplicates", "near_duplicates", "new_versions", "unchanged"))
+    archived = sum(
+        stats.get(f"newsmill/{key}", 0)
+        for key in ("stored", "duplicates", "near_duplicates", "new_versions", "unchanged")
+    )
     return {
         "archived": archived,
         "seen": stats.get("newsmill/seen", 0),
@@ -177,12 +194,18 @@ def main(argv: list[str] | None = None) -> int:
     ours_rate = crawl["archived"] / crawl["elapsed"]
     base_rate = len(pages) / baseline["elapsed"]
     print(f"pages: {len(pages)} unique variants of {len(load_html(args.data))} benchmark pages, cpus: {os.cpu_count()}")
-    print(f"newsmill crawl        {crawl['archived']:5d} archived / {crawl['seen']} seen in {crawl['elapsed']:6.2f}s  "
-          f"{ours_rate:7.1f} articles/s   (process wall {crawl['wall']:.1f}s; extraction workers {crawl['workers']}; "
-          f"skipped {crawl['skipped'] or 0})")
-    print(f"bare trafilatura x2   {baseline['extracted']:5d} extracted of {len(pages)} in {baseline['elapsed']:6.2f}s  {base_rate:7.1f} pages/s")
+    print(
+        f"newsmill crawl        {crawl['archived']:5d} archived / {crawl['seen']} seen in {crawl['elapsed']:6.2f}s  "
+        f"{ours_rate:7.1f} articles/s   (process wall {crawl['wall']:.1f}s; extraction workers {crawl['workers']}; "
+        f"skipped {crawl['skipped'] or 0})"
+    )
+    print(
+        f"bare trafilatura x2   {baseline['extracted']:5d} extracted of {len(pages)} in {baseline['elapsed']:6.2f}s  {base_rate:7.1f} pages/s"
+    )
     print(f"ratio ours/baseline: {ours_rate / base_rate:.2f}")
-    print(f"peak RSS: crawl main process {crawl['main_rss_mib']:.0f} MiB, largest crawl process {crawl['peak_rss_mib']:.0f} MiB")
+    print(
+        f"peak RSS: crawl main process {crawl['main_rss_mib']:.0f} MiB, largest crawl process {crawl['peak_rss_mib']:.0f} MiB"
+    )
     return 0
 
 

@@ -99,16 +99,19 @@ def rss_mib() -> float:
 def typical_page(rng: random.Random, corpus: Corpus) -> str:
     """A news page as sites serve them (~120 KB): head with JSON-LD, inline config and analytics
     scripts, a mega-menu, a sidebar, a 600-word article, related links, comments and a footer."""
+
     def links(n: int) -> str:
         return "".join(
             f'<li class="menu-item"><a class="menu-link" href="/section/{rng.randrange(10**6)}">'
-            f'<span>{corpus.body()[:50]}</span></a></li>'
+            f"<span>{corpus.body()[:50]}</span></a></li>"
             for _ in range(n)
         )
 
     article = Corpus(600, seed=rng.randrange(10**6)).body().split("\n\n")
     paragraphs = "".join(f"<p>{paragraph}</p>" for paragraph in article)
-    config = "".join(f'"key{i}": {{"id": {rng.randrange(10**9)}, "enabled": true, "path": "/static/{i}.js"}}, ' for i in range(300))
+    config = "".join(
+        f'"key{i}": {{"id": {rng.randrange(10**9)}, "enabled": true, "path": "/static/{i}.js"}}, ' for i in range(300)
+    )
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Harbour authority widens channel</title>
 <meta property="og:title" content="Harbour authority widens channel"><meta name="author" content="Staff reporter">
 <meta property="article:published_time" content="2026-03-02T08:00:00Z"><link rel="canonical" href="https://news.example/a/1">
@@ -144,8 +147,15 @@ def page_articles_cpu_ms(archive: Archive, texts: list[str], first_number: int) 
     return (time.process_time() - start) / len(texts) * 1000
 
 
-def measure(archive: Archive, corpus: Corpus, stored_texts_sample: list[str], count: int, first_number: int,
-            batch_size: int, rng: random.Random):
+def measure(
+    archive: Archive,
+    corpus: Corpus,
+    stored_texts_sample: list[str],
+    count: int,
+    first_number: int,
+    batch_size: int,
+    rng: random.Random,
+):
     texts = []
     for _ in range(count):
         roll = rng.random()
@@ -166,11 +176,15 @@ def measure(archive: Archive, corpus: Corpus, stored_texts_sample: list[str], co
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--max", type=int, default=100_000, help="largest archive size measured (ladder 10k, 100k, 1M up to it)")
+    parser.add_argument(
+        "--max", type=int, default=100_000, help="largest archive size measured (ladder 10k, 100k, 1M up to it)"
+    )
     parser.add_argument("--words", type=int, default=200, help="words per synthetic body (default 200)")
     parser.add_argument("--batch", type=int, default=200, help="records per store_batch (the pipeline's default)")
     parser.add_argument("--sample", type=int, default=3000, help="articles measured at each checkpoint")
-    parser.add_argument("--pages", type=int, default=200, help="typical pages extracted (and their articles stored) at each checkpoint")
+    parser.add_argument(
+        "--pages", type=int, default=200, help="typical pages extracted (and their articles stored) at each checkpoint"
+    )
     parser.add_argument("--db", help="archive file (default: a temporary file, removed afterwards)")
     args = parser.parse_args(argv)
 
@@ -227,7 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         f"per article at {last[0]:,} vs {first[0]:,}: sample CPU x{last[1] / first[1]:.2f}, wall x{last[2] / first[2]:.2f}, "
         f"fill CPU x{last[7] / first[7]:.2f}; RSS {first[5]:.0f} -> {last[5]:.0f} MiB; archive {size_mib:,.0f} MiB on disk"
     )
-    print("dedup+store CPU / wall: content hash + MinHash + store_batch per article of the measured sample (new, exact and")
+    print(
+        "dedup+store CPU / wall: content hash + MinHash + store_batch per article of the measured sample (new, exact and"
+    )
     print("edited copies) at that size; fill CPU: the same per new article over the whole fill since the previous")
     print("checkpoint, band-level merges included; page article: the same for the 600-word article extracted from each")
     print("typical page; ratio: page article / trafilatura.bare_extraction of its page")

@@ -33,8 +33,19 @@ SETS = {
     "shared-fundus-multilingual": SHARED / "fundus-multilingual" / "pages",
 }
 ARTICLE_FIELDS = (
-    "url", "title", "text", "author", "published", "published_origin", "modified", "language",
-    "section", "site", "tags", "content_hash", "word_count",
+    "url",
+    "title",
+    "text",
+    "author",
+    "published",
+    "published_origin",
+    "modified",
+    "language",
+    "section",
+    "site",
+    "tags",
+    "content_hash",
+    "word_count",
 )
 SIGHTING_FIELDS = ("relation", "similarity", "encoding", "canonical_url", "identity_note", "collector")
 
@@ -48,12 +59,15 @@ def snapshot(sets: dict[str, Path]) -> dict[str, dict[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "snapshot.db"
         newsmill = Path(sys.executable).parent / "newsmill"
-        for run in (1, 2):
+        for _run in (1, 2):
             for name, folder in present.items():
                 # one ingest per set and run: the source name and learned chrome stay per set
                 subprocess.run(
                     [str(newsmill), "ingest", str(folder), "--db", str(db), "--source", name, "-q"],
-                    check=False, capture_output=True, text=True, env={**os.environ, "NEWSMILL_CRASH_AT": ""},
+                    check=False,
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, "NEWSMILL_CRASH_AT": ""},
                 )
         return _read(db, present)
 

@@ -58,7 +58,9 @@ def synthetic_records(count: int, seed: int):
     rng = random.Random(seed)
     for n in range(count):
         paragraphs = [" ".join(_fill(rng, template) for template in rng.sample(SENTENCES, 2)) for _ in range(4)]
-        paragraphs.append(f"Reporters noted the {rng.choice(EXTRA_WORDS)} and the {rng.choice(EXTRA_WORDS)} story number {n}.")
+        paragraphs.append(
+            f"Reporters noted the {rng.choice(EXTRA_WORDS)} and the {rng.choice(EXTRA_WORDS)} story number {n}."
+        )
         text = "\n\n".join(paragraphs)
         place = rng.choice(PLACES)
         yield ArticleRecord(
@@ -84,7 +86,11 @@ def build_archive(db: Path, count: int) -> float:
             if len(batch) == BUILD_BATCH:
                 archive.store_batch(batch)
                 batch = []
-                print(f"  {archive.db.execute('select count(*) from articles').fetchone()[0]} articles", end="\r", flush=True)
+                print(
+                    f"  {archive.db.execute('select count(*) from articles').fetchone()[0]} articles",
+                    end="\r",
+                    flush=True,
+                )
         if batch:
             archive.store_batch(batch)
     finally:
@@ -101,7 +107,9 @@ def free_port() -> int:
 def start_server(db: Path, port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, "-m", "crawler.cli", "serve", "--db", str(db), "--port", str(port)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + SERVE_START_SECONDS
     while time.monotonic() < deadline:
@@ -129,9 +137,22 @@ class Writer(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "crawler.cli", "ingest", str(self.folder), "--db", str(self.db), "-q",
-                 "-s", "NEWSMILL_WORKERS=0"],
-                cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "crawler.cli",
+                    "ingest",
+                    str(self.folder),
+                    "--db",
+                    str(self.db),
+                    "-q",
+                    "-s",
+                    "NEWSMILL_WORKERS=0",
+                ],
+                cwd=REPO,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             _, stderr = self.process.communicate()
             if self.process.returncode not in (0, -signal.SIGTERM):
@@ -199,7 +220,8 @@ def main() -> int:
     parser.add_argument("--max-seconds", type=float, default=300, help="stop sending requests after this long")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (a kept archive is reused)")
     parser.add_argument(
-        "--facet-indexes", action="store_true",
+        "--facet-indexes",
+        action="store_true",
         help="what-if: index the facet columns (source, site, language, section) before serving",
     )
     args = parser.parse_args()
@@ -210,7 +232,9 @@ def main() -> int:
         if not db.exists():
             print(f"building {args.articles} articles through Archive.store_batch (batches of {BUILD_BATCH}) ...")
             seconds = build_archive(db, args.articles)
-            print(f"built {args.articles} articles in {seconds:.1f}s ({args.articles / seconds:.0f}/s), {db.stat().st_size / 1e6:.0f} MB")
+            print(
+                f"built {args.articles} articles in {seconds:.1f}s ({args.articles / seconds:.0f}/s), {db.stat().st_size / 1e6:.0f} MB"
+            )
         corpus = work / "incoming"
         if not corpus.exists():
             write_corpus(corpus, INGEST_FILES, 30, seed=99)
@@ -256,12 +280,16 @@ def _max_id(db: Path) -> int:
 
 def report(result: dict, writer: Writer) -> None:
     total = sum(len(values) for values in result["timings"].values())
-    print(f"\n{total} requests, {result['while_writing']} of them while `newsmill ingest` was writing "
-          f"({writer.passes} ingest passes)")
+    print(
+        f"\n{total} requests, {result['while_writing']} of them while `newsmill ingest` was writing "
+        f"({writer.passes} ingest passes)"
+    )
     print(f"{'kind':<15} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for kind, values in result["timings"].items():
         if values:
-            print(f"{kind:<15} {len(values):>5} {percentile(values, 0.5):>8.1f} {percentile(values, 0.95):>8.1f} {max(values):>8.1f}")
+            print(
+                f"{kind:<15} {len(values):>5} {percentile(values, 0.5):>8.1f} {percentile(values, 0.95):>8.1f} {max(values):>8.1f}"
+            )
     print(f"errors: {len(result['errors'])}")
     for error in result["errors"][:10]:
         print(f"  {error}")

@@ -44,26 +44,96 @@ PROGRESS_POLL_SECONDS = 0.01
 # -- the corpus: every file a distinct story, so the expected archive is known exactly -----
 
 PLACES = [
-    "Baku", "Tbilisi", "Yerevan", "Ganja", "Batumi", "Gyumri", "Sumgait", "Kutaisi", "Lankaran", "Vanadzor",
-    "Shaki", "Rustavi", "Zugdidi", "Dilijan", "Quba", "Telavi", "Sevan", "Mingachevir", "Poti", "Goris",
+    "Baku",
+    "Tbilisi",
+    "Yerevan",
+    "Ganja",
+    "Batumi",
+    "Gyumri",
+    "Sumgait",
+    "Kutaisi",
+    "Lankaran",
+    "Vanadzor",
+    "Shaki",
+    "Rustavi",
+    "Zugdidi",
+    "Dilijan",
+    "Quba",
+    "Telavi",
+    "Sevan",
+    "Mingachevir",
+    "Poti",
+    "Goris",
 ]
 SUBJECTS = [
-    "city council", "port authority", "water utility", "regional court", "transport ministry", "school board",
-    "farmers' union", "rail operator", "health agency", "customs service", "energy regulator", "museum trust",
-    "tourism office", "bus company", "wine cooperative", "airport operator", "housing fund", "fire service",
+    "city council",
+    "port authority",
+    "water utility",
+    "regional court",
+    "transport ministry",
+    "school board",
+    "farmers' union",
+    "rail operator",
+    "health agency",
+    "customs service",
+    "energy regulator",
+    "museum trust",
+    "tourism office",
+    "bus company",
+    "wine cooperative",
+    "airport operator",
+    "housing fund",
+    "fire service",
 ]
 VERBS = [
-    "approves", "delays", "expands", "reviews", "cancels", "funds", "opens", "suspends", "plans", "audits",
-    "doubles", "restores", "questions", "extends", "tenders", "publishes",
+    "approves",
+    "delays",
+    "expands",
+    "reviews",
+    "cancels",
+    "funds",
+    "opens",
+    "suspends",
+    "plans",
+    "audits",
+    "doubles",
+    "restores",
+    "questions",
+    "extends",
+    "tenders",
+    "publishes",
 ]
 OBJECTS = [
-    "bridge repairs", "night bus routes", "harvest subsidies", "terminal upgrade", "school meals plan",
-    "flood barriers", "tram line", "clinic hours", "border crossing", "heritage survey", "solar tender",
-    "market rules", "ferry timetable", "road tolls", "pension office", "archive digitisation",
+    "bridge repairs",
+    "night bus routes",
+    "harvest subsidies",
+    "terminal upgrade",
+    "school meals plan",
+    "flood barriers",
+    "tram line",
+    "clinic hours",
+    "border crossing",
+    "heritage survey",
+    "solar tender",
+    "market rules",
+    "ferry timetable",
+    "road tolls",
+    "pension office",
+    "archive digitisation",
 ]
 NAMES = [
-    "Leyla Hasanova", "Giorgi Beridze", "Anahit Sargsyan", "Rashad Aliyev", "Nino Kapanadze", "Armen Petrosyan",
-    "Aysel Mammadova", "Levan Tsiklauri", "Mariam Hovhannisyan", "Elvin Guliyev", "Tamar Lomidze", "Hayk Grigoryan",
+    "Leyla Hasanova",
+    "Giorgi Beridze",
+    "Anahit Sargsyan",
+    "Rashad Aliyev",
+    "Nino Kapanadze",
+    "Armen Petrosyan",
+    "Aysel Mammadova",
+    "Levan Tsiklauri",
+    "Mariam Hovhannisyan",
+    "Elvin Guliyev",
+    "Tamar Lomidze",
+    "Hayk Grigoryan",
 ]
 SECTIONS = ["Economy", "Politics", "Society", "Culture", "Regions", "Transport", "Energy"]
 CLAUSES = [
@@ -112,10 +182,18 @@ class Story:
 def _fill(rng: random.Random, template: str) -> str:
     place, other = rng.sample(PLACES, 2)
     values = {
-        "place": place, "other": other, "subject": rng.choice(SUBJECTS), "verb": rng.choice(VERBS),
-        "object": rng.choice(OBJECTS), "name": rng.choice(NAMES), "day": rng.choice(DAYS),
-        "season": rng.choice(SEASONS), "adjective": rng.choice(ADJECTIVES),
-        "n": rng.randint(2, 950), "m": rng.randint(2, 9500), "year": rng.randint(1991, 2023),
+        "place": place,
+        "other": other,
+        "subject": rng.choice(SUBJECTS),
+        "verb": rng.choice(VERBS),
+        "object": rng.choice(OBJECTS),
+        "name": rng.choice(NAMES),
+        "day": rng.choice(DAYS),
+        "season": rng.choice(SEASONS),
+        "adjective": rng.choice(ADJECTIVES),
+        "n": rng.randint(2, 950),
+        "m": rng.randint(2, 9500),
+        "year": rng.randint(1991, 2023),
         "year2": rng.randint(2026, 2035),
     }
     values["clause"] = rng.choice(CLAUSES).format(**values)
@@ -146,15 +224,17 @@ def render(story: Story) -> str:
     if story.html:
         body = "\n".join(f"<p>{paragraph}</p>" for paragraph in story.paragraphs)
         return (
-            f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{story.title}</title>"
-            f"<meta property=\"article:section\" content=\"{story.section}\"></head><body>"
-            f"<header><nav><a href=\"/\">Home</a> <a href=\"/{story.section.lower()}/\">{story.section}</a></nav></header>"
+            f'<meta property="article:section" content="{story.section}"></head><body>'
+            f'<header><nav><a href="/">Home</a> <a href="/{story.section.lower()}/">{story.section}</a></nav></header>'
             f"<main><article><h1>{story.title}</h1>\n{body}\n</article></main>"
-            f"<footer><p>All rights reserved.</p> <a href=\"#top\">Back to top</a></footer></body></html>\n"
+            f'<footer><p>All rights reserved.</p> <a href="#top">Back to top</a></footer></body></html>\n'
         )
     chrome = "\n\n".join(CHROME_LINES)
-    return f"{story.section}\n\n{story.title}\n\nPublished\n\non\n\n" + "\n\n".join(story.paragraphs) + f"\n\n{chrome}\n"
+    return (
+        f"{story.section}\n\n{story.title}\n\nPublished\n\non\n\n" + "\n\n".join(story.paragraphs) + f"\n\n{chrome}\n"
+    )
 
 
 def write_corpus(folder: Path, count: int = DEFAULT_FILES, html_count: int = DEFAULT_HTML, seed: int = 1) -> list[str]:
@@ -168,6 +248,7 @@ def write_corpus(folder: Path, count: int = DEFAULT_FILES, html_count: int = DEF
 
 
 # -- running and killing the real command -------------------------------------------------
+
 
 def newsmill_command(*args) -> list[str]:
     return [sys.executable, "-m", "crawler.cli", *map(str, args)]
@@ -185,8 +266,12 @@ def run_killed(command: list[str], db: Path, target: int, jitter: float, env: di
     busy machine and on an idle one alike, and the jitter puts it anywhere in a batch.
     Returns the exit status if it ended first, None if it was killed."""
     process = subprocess.Popen(
-        command, cwd=REPO, env={**os.environ, **(env or {})}, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        command,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + RUN_TIMEOUT_SECONDS
     while process.poll() is None and count_articles(db) < target and time.monotonic() < deadline:
@@ -215,12 +300,17 @@ def reap(group: int) -> None:
 
 def run_to_completion(command: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        command, cwd=REPO, env={**os.environ, **(env or {})}, capture_output=True, text=True,
+        command,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
         timeout=RUN_TIMEOUT_SECONDS,
     )
 
 
 # -- what a complete, consistent archive looks like ---------------------------------------
+
 
 def problems(db: Path, expected_titles: list[str]) -> list[str]:
     """Everything wrong with the archive, as readable lines; empty when it is right."""
@@ -254,7 +344,7 @@ def problems(db: Path, expected_titles: list[str]) -> list[str]:
             "GROUP BY path HAVING count(*) > 1)",
         }
         for label, query in checks.items():
-            (count,), = sql(query)
+            ((count,),) = sql(query)
             if count:
                 found.append(f"{count} {label}")
         try:

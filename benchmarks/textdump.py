@@ -184,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
         ("body F1", f"{ours.f1:.4f}", f"{theirs.f1:.4f}"),
         ("  precision", f"{ours.precision:.4f}", f"{theirs.precision:.4f}"),
         ("  recall", f"{ours.recall:.4f}", f"{theirs.recall:.4f}"),
-        ("chrome leaked %", f"{ours.leaked_pct:.2f} ({ours.leaked}/{ours.chrome_total})",
-         f"{theirs.leaked_pct:.2f} ({theirs.leaked})"),
+        (
+            "chrome leaked %",
+            f"{ours.leaked_pct:.2f} ({ours.leaked}/{ours.chrome_total})",
+            f"{theirs.leaked_pct:.2f} ({theirs.leaked})",
+        ),
         ("title exact %", f"{ours.title_pct:.1f}", f"{theirs.title_pct:.1f}"),
         ("dates parsed %", f"{ours.dates_pct:.1f}", f"{theirs.dates_pct:.1f}"),
         ("dumps/s", f"{ours.docs / max(ours.seconds, 1e-9):.0f}", f"{theirs.docs / max(theirs.seconds, 1e-9):.0f}"),

@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._pages import write_unique_pages  # noqa: E402
-from benchmarks._rss import run_measured  # noqa: E402
+from benchmarks._pages import write_unique_pages
+from benchmarks._rss import run_measured
 
 REPO = Path(__file__).resolve().parents[1]
 DUMPS = REPO / "tests" / "fixtures" / "dumps"
@@ -104,10 +104,14 @@ def main() -> None:
             seconds, main_kib, child_kib, summary = ingest(work / "pages", work / f"pages-{round_number}.db")
             ours = len(pages) / seconds
             ratios.append(ours / two)
-            print(f"  round {round_number}: bare_extraction, 2 processes {two:7.1f} pages/s"
-                  f"   newsmill ingest (end to end) {ours:7.1f} pages/s   ratio {ours / two:.2f}")
-            print(f"    peak RSS: ingest main {main_kib / 1024:.0f} MiB, largest worker {child_kib / 1024:.0f} MiB;"
-                  f" {summary.strip().splitlines()[0]}")
+            print(
+                f"  round {round_number}: bare_extraction, 2 processes {two:7.1f} pages/s"
+                f"   newsmill ingest (end to end) {ours:7.1f} pages/s   ratio {ours / two:.2f}"
+            )
+            print(
+                f"    peak RSS: ingest main {main_kib / 1024:.0f} MiB, largest worker {child_kib / 1024:.0f} MiB;"
+                f" {summary.strip().splitlines()[0]}"
+            )
         print(f"  ratio newsmill ingest / bare x2, median of {len(ratios)}: {statistics.median(ratios):.2f}")
 
         dumps = write_dump_variants(work / "dumps", args.dumps)

@@ -18,13 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from trafilatura import xpaths  # noqa: E402
-from trafilatura.htmlprocessing import convert_tags, tree_cleaning  # noqa: E402
-from trafilatura.settings import Extractor  # noqa: E402
-from trafilatura.utils import load_html  # noqa: E402
+from trafilatura import xpaths
+from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+from trafilatura.settings import Extractor
+from trafilatura.utils import load_html
 
-from benchmarks._pages import shared_pages  # noqa: E402
-from pipelines.extractors import xpath_twins  # noqa: E402
+from benchmarks._pages import shared_pages
+from pipelines.extractors import xpath_twins
 
 
 def main() -> None:
@@ -66,7 +66,9 @@ def main() -> None:
             f"{list_name + f'[{index}]':36} {xpath_seconds * per_page:9.2f} {twin_seconds * per_page:9.2f}"
             f" {xpath_seconds / twin_seconds:6.1f}  {'yes' if same else 'NO'}"
         )
-    print(f"{'all':36} {total_xpath * 1000 / len(pages):9.2f} {total_twin * 1000 / len(pages):9.2f} {total_xpath / total_twin:6.1f}")
+    print(
+        f"{'all':36} {total_xpath * 1000 / len(pages):9.2f} {total_twin * 1000 / len(pages):9.2f} {total_xpath / total_twin:6.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsmill", description="Collect news articles into a clean, deduplicated SQLite archive.")
+    parser = argparse.ArgumentParser(
+        prog="newsmill", description="Collect news articles into a clean, deduplicated SQLite archive."
+    )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     ingest = commands.add_parser(
@@ -115,11 +117,21 @@ def build_parser() -> argparse.ArgumentParser:
     mode = schedule.add_mutually_exclusive_group()
     mode.add_argument("--list", action="store_true", help="print each source's trigger and next run time, and exit")
     mode.add_argument("--once", action="store_true", help="crawl every due source once and exit")
-    schedule.add_argument("--job-store", metavar="FILE", help="where the plan is kept (default: next to --db, NAME.schedule.db)")
-    schedule.add_argument("--max-run-time", type=float, metavar="SECONDS",
-                          help="stop a crawl after this long: SIGTERM, then SIGKILL after --stop-grace (default 1 h)")
-    schedule.add_argument("--stop-grace", type=float, metavar="SECONDS",
-                          help="how long a stopped crawl may take to finish its batch (default 30 s)")
+    schedule.add_argument(
+        "--job-store", metavar="FILE", help="where the plan is kept (default: next to --db, NAME.schedule.db)"
+    )
+    schedule.add_argument(
+        "--max-run-time",
+        type=float,
+        metavar="SECONDS",
+        help="stop a crawl after this long: SIGTERM, then SIGKILL after --stop-grace (default 1 h)",
+    )
+    schedule.add_argument(
+        "--stop-grace",
+        type=float,
+        metavar="SECONDS",
+        help="how long a stopped crawl may take to finish its batch (default 30 s)",
+    )
     _add_setting_overrides(schedule)
     _add_verbosity(schedule)
     schedule.set_defaults(handler=cmd_schedule)
@@ -134,8 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(serve)
     serve.add_argument("--port", type=int, default=8001)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    serve.add_argument("--immutable", action="store_true",
-                       help="serve a finished archive read-only and faster (datasette -i); refused while it is being written")
+    serve.add_argument(
+        "--immutable",
+        action="store_true",
+        help="serve a finished archive read-only and faster (datasette -i); refused while it is being written",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     explain = commands.add_parser(
@@ -166,7 +181,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_sources(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sources", default=str(SOURCES_FILE), help="sources file (default: ./config/sources.toml, else the shipped one)")
+    parser.add_argument(
+        "--sources",
+        default=str(SOURCES_FILE),
+        help="sources file (default: ./config/sources.toml, else the shipped one)",
+    )
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -175,7 +194,11 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 def _add_setting_overrides(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="override a Scrapy or NEWSMILL_ setting for this run, e.g. -s NEWSMILL_WORKERS=4 (repeatable)",
     )
 
@@ -208,7 +231,9 @@ def crawl_settings(args, extra: dict | None = None) -> dict:
     return {
         "NEWSMILL_DB": args.db,
         "LOG_LEVEL": level,
-        "LOG_FORMAT": "%(levelname)s: %(message)s" if args.verbose < 2 else "%(asctime)s [%(name)s] %(levelname)s: %(message)s",
+        "LOG_FORMAT": "%(levelname)s: %(message)s"
+        if args.verbose < 2
+        else "%(asctime)s [%(name)s] %(levelname)s: %(message)s",
         "NEWSMILL_PROGRESS": not args.quiet and sys.stderr.isatty(),
         **(extra or {}),
     }
@@ -231,7 +256,11 @@ def cmd_ingest(args) -> int:
 
     language = _language_option(args.language)
     check_archive(args.db)
-    spider_args = {"path": [os.fspath(p) for p in args.paths], "source": args.source, "follow_symlinks": args.follow_symlinks}
+    spider_args = {
+        "path": [os.fspath(p) for p in args.paths],
+        "source": args.source,
+        "follow_symlinks": args.follow_symlinks,
+    }
     overrides = _setting_overrides(args.set)
     if args.reextract:
         overrides["NEWSMILL_REEXTRACT"] = True
@@ -269,7 +298,9 @@ def cmd_crawl(args) -> int:
     check_archive(args.db)
     extra = {"NEWSMILL_SOURCES": args.sources, **_setting_overrides(args.set)}
     # One reactor per process: every source is a crawler of this one run.
-    crawlers = run_crawlers(project_settings(crawl_settings(args, extra)), [("news", {"source": name}) for name in names])
+    crawlers = run_crawlers(
+        project_settings(crawl_settings(args, extra)), [("news", {"source": name}) for name in names]
+    )
     status = 0
     for name, crawler in zip(names, crawlers):
         summary = RunSummary.from_stats(crawler.stats.get_stats())
@@ -328,7 +359,9 @@ def cmd_schedule(args) -> int:
         sources = load_sources(args.sources)
     except SourceError as exc:
         raise CommandError(str(exc)) from exc
-    if (args.max_run_time is not None and args.max_run_time <= 0) or (args.stop_grace is not None and args.stop_grace < 0):
+    if (args.max_run_time is not None and args.max_run_time <= 0) or (
+        args.stop_grace is not None and args.stop_grace < 0
+    ):
         raise CommandError("--max-run-time must be positive and --stop-grace not negative")
     check_archive(args.db)
     level = logging.WARNING if args.quiet else logging.DEBUG if args.verbose >= 2 else logging.INFO
@@ -337,7 +370,11 @@ def cmd_schedule(args) -> int:
     logging.getLogger("apscheduler").setLevel(logging.DEBUG if args.verbose >= 2 else logging.ERROR)
     try:
         config = scheduler.ScheduleConfig.build(
-            args.sources, args.db, args.job_store, max_run_time=args.max_run_time, stop_grace=args.stop_grace,
+            args.sources,
+            args.db,
+            args.job_store,
+            max_run_time=args.max_run_time,
+            stop_grace=args.stop_grace,
             settings=_setting_overrides(args.set),
         )
         if args.list:
@@ -388,7 +425,9 @@ def _fetch_one(args, settings):
     if document is None:
         # robots.txt refusals and unsafe URLs are dropped before any callback runs
         reason = "refused before fetching (robots.txt, an unsafe address or scheme, or the size cap)"
-        document = RawDocument(kind="html", source=args.source or "local", url=args.path, skip_code="not_fetched", skip_reason=reason)
+        document = RawDocument(
+            kind="html", source=args.source or "local", url=args.path, skip_code="not_fetched", skip_reason=reason
+        )
     return document
 
 
@@ -412,13 +451,25 @@ def cmd_serve(args) -> int:
         # not to change, so an archive a crawl writes to must be served without it.
         database = ["-i", args.db] if args.immutable else [args.db]
         command = [
-            sys.executable, "-m", "datasette", "serve", *database,
-            "--metadata", str(metadata_file),
-            "--host", args.host, "--port", str(args.port),
-            "--setting", "sql_time_limit_ms", "3000",
+            sys.executable,
+            "-m",
+            "datasette",
+            "serve",
+            *database,
+            "--metadata",
+            str(metadata_file),
+            "--host",
+            args.host,
+            "--port",
+            str(args.port),
+            "--setting",
+            "sql_time_limit_ms",
+            "3000",
             # Suggestions run a count(distinct) per column on every table page: 1-2 s each on a
             # 100k-article archive. The useful facets are configured in config/datasette.yml.
-            "--setting", "suggest_facets", "off",
+            "--setting",
+            "suggest_facets",
+            "off",
         ]
         print(f"serving {args.db} at http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
         server = subprocess.Popen(command)

@@ -19,10 +19,16 @@ class NewsmillLogFormatter(LogFormatter):
         place = getattr(item, "place", None) or "<item>"
         level = getattr(exception, "level", logging.WARNING)
         code = getattr(exception, "code", "dropped") if isinstance(exception, Rejected) else type(exception).__name__
-        return {"level": level, "msg": "skipped %(place)s: %(reason)s [%(code)s]",
-                "args": {"place": one_line(place), "reason": one_line(exception), "code": code}}
+        return {
+            "level": level,
+            "msg": "skipped %(place)s: %(reason)s [%(code)s]",
+            "args": {"place": one_line(place), "reason": one_line(exception), "code": code},
+        }
 
     def item_error(self, item, exception, response, spider):
         place = getattr(item, "place", None) or "<item>"
-        return {"level": logging.ERROR, "msg": "error on %(place)s: %(error)s",
-                "args": {"place": one_line(place), "error": one_line(f"{type(exception).__name__}: {exception}")}}
+        return {
+            "level": logging.ERROR,
+            "msg": "error on %(place)s: %(error)s",
+            "args": {"place": one_line(place), "error": one_line(f"{type(exception).__name__}: {exception}")},
+        }

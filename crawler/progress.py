@@ -28,7 +28,9 @@ class ProgressBar:
         if not self.enabled:
             return
         if self.bar is None:
-            self.bar = tqdm(total=self.stats.get_value("newsmill/documents_expected"), unit="doc", leave=False, dynamic_ncols=True)
+            self.bar = tqdm(
+                total=self.stats.get_value("newsmill/documents_expected"), unit="doc", leave=False, dynamic_ncols=True
+            )
         self.bar.update(1)
 
     def close(self, spider, reason):

@@ -19,11 +19,11 @@ import fcntl
 import logging
 import sqlite3
 import threading
-from contextlib import contextmanager
 from concurrent.futures import ThreadPoolExecutor as FuturesPool
 from concurrent.futures import wait as futures_wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES
@@ -73,14 +73,18 @@ class ScheduleConfig:
     settings: dict = field(default_factory=dict)
 
     @classmethod
-    def build(cls, sources_path, db_path, job_store=None, *, max_run_time=None, stop_grace=None, settings=None) -> "ScheduleConfig":
+    def build(
+        cls, sources_path, db_path, job_store=None, *, max_run_time=None, stop_grace=None, settings=None
+    ) -> ScheduleConfig:
         # absolute paths: the jobs are persisted and the children may run from anywhere
         db = Path(db_path).resolve()
         store = Path(job_store).resolve() if job_store else default_job_store(db)
         if store == db:
             raise ScheduleError(f"job store {store} is the archive itself; give another --job-store")
         return cls(
-            str(Path(sources_path).resolve()), str(db), str(store),
+            str(Path(sources_path).resolve()),
+            str(db),
+            str(store),
             max_run_time=DEFAULT_MAX_RUN_SECONDS if max_run_time is None else max_run_time,
             stop_grace=DEFAULT_STOP_GRACE_SECONDS if stop_grace is None else stop_grace,
             settings=dict(settings or {}),
@@ -132,7 +136,7 @@ class Daemon:
             jobstores={"default": job_store(config)},
             executors={"default": self.executor},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS},
-            timezone=timezone.utc,
+            timezone=UTC,
         )
         self.scheduler.add_listener(self._on_skip, EVENT_JOB_MAX_INSTANCES)
         self.scheduler.add_listener(self._on_error, EVENT_JOB_ERROR)
@@ -197,8 +201,10 @@ def serve(config: ScheduleConfig, sources: dict[str, Source], stop: threading.Ev
         daemon.stop()
 
 
-def reconcile(scheduler, jobs, sources: dict[str, Source], config: ScheduleConfig, *, dry_run: bool = False) -> list[PlanEntry]:
-    now = datetime.now(timezone.utc)
+def reconcile(
+    scheduler, jobs, sources: dict[str, Source], config: ScheduleConfig, *, dry_run: bool = False
+) -> list[PlanEntry]:
+    now = datetime.now(UTC)
     existing = {job.id: job for job in jobs}
     last_started = last_starts(config.db_path, sources)
     plan = []
@@ -218,8 +224,13 @@ def reconcile(scheduler, jobs, sources: dict[str, Source], config: ScheduleConfi
             # add_job with an explicit next_run_time: a kept job keeps its place in the plan,
             # while its arguments (paths, time limit, settings) follow this start's options
             scheduler.add_job(
-                JOB_FUNC, trigger, id=name, name=f"crawl {name}", kwargs=config.job_kwargs(name),
-                replace_existing=True, next_run_time=next_run,
+                JOB_FUNC,
+                trigger,
+                id=name,
+                name=f"crawl {name}",
+                kwargs=config.job_kwargs(name),
+                replace_existing=True,
+                next_run_time=next_run,
             )
         plan.append(PlanEntry(name, describe(source), next_run, change))
     return plan
@@ -230,7 +241,7 @@ def list_plan(config: ScheduleConfig, sources: dict[str, Source]) -> list[PlanEn
     with _job_store_errors(config):
         Path(config.job_store).parent.mkdir(parents=True, exist_ok=True)
         # the store alone, read with a scheduler that never starts: nothing can run or move
-        scheduler = Scheduler(timezone=timezone.utc)
+        scheduler = Scheduler(timezone=UTC)
         store = job_store(config)
         store.start(scheduler, "default")
         try:
@@ -242,7 +253,8 @@ def list_plan(config: ScheduleConfig, sources: dict[str, Source]) -> list[PlanEn
 def _lock_plan(config: ScheduleConfig):
     """One daemon per plan: two would both run every job. The kernel drops the flock when the
     holder dies, so a killed daemon never blocks the next one."""
-    handle = open(config.job_store + PLAN_LOCK_SUFFIX, "a+")
+    # held open for the daemon's lifetime: the lock lives as long as the handle
+    handle = open(config.job_store + PLAN_LOCK_SUFFIX, "a+")  # noqa: SIM115
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as exc:
@@ -266,24 +278,28 @@ def job_store(config: ScheduleConfig) -> SQLAlchemyJobStore:
 
 
 def format_plan(plan: list[PlanEntry], now: datetime | None = None) -> list[str]:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     width = max((len(entry.source) for entry in plan), default=0)
     lines = []
     for entry in plan:
         if entry.change == REMOVED:
-            lines.append(f"{entry.source:<{width}}  {entry.trigger}  removed at next start (no longer in the sources file)")
+            lines.append(
+                f"{entry.source:<{width}}  {entry.trigger}  removed at next start (no longer in the sources file)"
+            )
             continue
         note = " (new)" if entry.change == ADDED else " (changed)" if entry.change == CHANGED else ""
         lines.append(f"{entry.source:<{width}}  {entry.trigger:<20}  next run {_when(entry.next_run, now)}{note}")
     return lines
 
 
-def run_once(config: ScheduleConfig, sources: dict[str, Source], stop: threading.Event | None = None) -> list[CrawlOutcome]:
+def run_once(
+    config: ScheduleConfig, sources: dict[str, Source], stop: threading.Event | None = None
+) -> list[CrawlOutcome]:
     """Crawl every due source once, side by side, and return their outcomes (for cron/systemd
     timers). Setting `stop` stops the running crawls as the daemon's shutdown does."""
     CHILDREN.reset()
     stop = stop or threading.Event()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     last_started = last_starts(config.db_path, sources)
     due = [name for name, source in sources.items() if is_due(source, last_started.get(name), now)]
     if not due or stop.is_set():
@@ -308,9 +324,9 @@ def last_starts(db_path: str, sources) -> dict[str, datetime | None]:
 def _when(moment: datetime | None, now: datetime | None = None) -> str:
     if moment is None:
         return "never (paused)"
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     seconds = (moment - now).total_seconds()
-    stamp = moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    stamp = moment.astimezone(UTC).isoformat(timespec="seconds")
     if seconds <= 0:
         return f"{stamp} (due now)"
     return f"{stamp} (in {_span(seconds)})"

@@ -15,6 +15,7 @@ module-level and the registry of live children, shared with the daemon's shutdow
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -138,7 +139,18 @@ CHILDREN = ChildRegistry()
 
 def crawl_command(source: str, sources_path: str, db_path: str, settings: dict | None = None) -> list[str]:
     overrides = [arg for name, value in (settings or {}).items() for arg in ("-s", f"{name}={value}")]
-    return [sys.executable, "-m", "crawler.cli", "crawl", source, "--sources", sources_path, "--db", db_path, *overrides]
+    return [
+        sys.executable,
+        "-m",
+        "crawler.cli",
+        "crawl",
+        source,
+        "--sources",
+        sources_path,
+        "--db",
+        db_path,
+        *overrides,
+    ]
 
 
 def run_scheduled_crawl(
@@ -174,7 +186,11 @@ def _run(source, sources_path, db_path, max_run_time, stop_grace, settings) -> C
             # Own session: a terminal's Ctrl-C reaches the daemon only, which stops children
             # with a grace period; and SIGKILL can take the child's worker processes with it.
             process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,
             )
         except OSError as exc:
             details = {"error": f"could not start: {exc}", "command": command}
@@ -249,14 +265,10 @@ def _tail(stream) -> str:
 
 
 def _signal(pid: int, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signum)
-    except ProcessLookupError:
-        pass
 
 
 def _signal_group(pid: int, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signum)
-    except (ProcessLookupError, PermissionError):
-        pass

@@ -8,7 +8,7 @@ firing time since then.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -26,8 +26,8 @@ DUE_SLACK_MAX_SECONDS = 60
 
 def trigger_for(source: Source) -> BaseTrigger:
     if source.schedule:
-        return CronTrigger.from_crontab(source.schedule, timezone=timezone.utc)
-    return IntervalTrigger(seconds=source.every or DEFAULT_EVERY_SECONDS, timezone=timezone.utc)
+        return CronTrigger.from_crontab(source.schedule, timezone=UTC)
+    return IntervalTrigger(seconds=source.every or DEFAULT_EVERY_SECONDS, timezone=UTC)
 
 
 def describe(source: Source) -> str:
@@ -60,7 +60,7 @@ def next_due(source: Source, last_started: datetime | None, now: datetime) -> da
 def parse_utc(text: str) -> datetime:
     """Archive dates are ISO-8601 UTC text."""
     value = datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _duration(seconds: int) -> str:

@@ -29,10 +29,9 @@ NEWSMILL_WRITER_WAIT      seconds a write may wait for another process's transac
 """
 
 # defaults named once, where the code that enforces them lives
-from crawler.defaults import config_file  # noqa: E402
-from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES, MAX_FILE_BYTES  # noqa: E402
-from storage import writer_lock  # noqa: E402
-
+from crawler.defaults import config_file
+from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES, MAX_FILE_BYTES
+from storage import writer_lock
 
 BOT_NAME = "newsmill"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -124,4 +123,3 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
-

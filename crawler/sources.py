@@ -88,7 +88,9 @@ def load_sources(path: str | Path) -> dict[str, Source]:
 def parse_sources(data: dict, origin: str = "sources") -> dict[str, Source]:
     unknown = set(data) - {"sources"}
     if unknown:
-        raise SourceError(f"{origin}: unknown top-level key(s) {', '.join(sorted(unknown))}; expected [sources.NAME] tables")
+        raise SourceError(
+            f"{origin}: unknown top-level key(s) {', '.join(sorted(unknown))}; expected [sources.NAME] tables"
+        )
     tables = data.get("sources", {})
     if not isinstance(tables, dict):
         raise SourceError(f"{origin}: 'sources' must be a table of [sources.NAME] tables")
@@ -101,7 +103,19 @@ def parse_source(name: str, table: dict, origin: str = "sources") -> Source:
         raise SourceError(f"{where}: name may hold only letters, digits, '.', '_' and '-'")
     if not isinstance(table, dict):
         raise SourceError(f"{where}: must be a table")
-    known = {"start_urls", "feeds", "sitemaps", "allow", "deny", "every", "schedule", "max_pages", "language", "timezone", "revisit"}
+    known = {
+        "start_urls",
+        "feeds",
+        "sitemaps",
+        "allow",
+        "deny",
+        "every",
+        "schedule",
+        "max_pages",
+        "language",
+        "timezone",
+        "revisit",
+    }
     unknown = sorted(set(table) - known)
     if unknown:
         raise SourceError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
@@ -189,7 +203,9 @@ def _max_pages(table: dict, where: str) -> int:
 
 def _language(table: dict, where: str) -> str | None:
     value = table.get("language")
-    if value is not None and not (isinstance(value, str) and re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", value)):
+    if value is not None and not (
+        isinstance(value, str) and re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", value)
+    ):
         raise SourceError(f"{where}: key 'language' must be a language code like 'en' or 'pt-BR', not {value!r}")
     return value
 
@@ -199,7 +215,9 @@ def _timezone(table: dict, where: str) -> str | None:
 
     value = table.get("timezone")
     if value is not None and not (isinstance(value, str) and is_zone(value)):
-        raise SourceError(f"{where}: key 'timezone' must be an IANA time zone like 'Europe/Paris' or 'UTC', not {value!r}")
+        raise SourceError(
+            f"{where}: key 'timezone' must be an IANA time zone like 'Europe/Paris' or 'UTC', not {value!r}"
+        )
     return value.strip() if value is not None else None
 
 

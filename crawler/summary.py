@@ -23,8 +23,8 @@ class RunSummary:
     not_extracted_again: int = 0
 
     @classmethod
-    def from_stats(cls, stats: dict) -> "RunSummary":
-        skipped = {key[len(SKIPPED_PREFIX):]: value for key, value in stats.items() if key.startswith(SKIPPED_PREFIX)}
+    def from_stats(cls, stats: dict) -> RunSummary:
+        skipped = {key[len(SKIPPED_PREFIX) :]: value for key, value in stats.items() if key.startswith(SKIPPED_PREFIX)}
         return cls(
             run_id=stats.get("newsmill/run_id"),
             seen=stats.get("newsmill/seen", 0),
@@ -53,7 +53,11 @@ class RunSummary:
             f"  duplicates (new sightings)  {self.duplicates}",
             f"  near duplicates (edited)    {self.near_duplicates}",
             f"  already in archive          {self.unchanged}"
-            + (f" ({self.not_extracted_again} with the same bytes: not extracted again)" if self.not_extracted_again else ""),
+            + (
+                f" ({self.not_extracted_again} with the same bytes: not extracted again)"
+                if self.not_extracted_again
+                else ""
+            ),
             f"  updated (new versions)      {self.new_versions}",
             f"  skipped                     {self.skipped_total}",
         ]

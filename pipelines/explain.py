@@ -66,7 +66,9 @@ def explain_document(document: RawDocument, *, db_path: str | None, rules: RoadR
             return explanation
         if archive is not None and outcome.record is not None:
             (explanation.decision,) = archive.preview([outcome.record])
-            row = archive.db.execute("SELECT title FROM articles WHERE id = ?", [explanation.decision.article_id]).fetchone()
+            row = archive.db.execute(
+                "SELECT title FROM articles WHERE id = ?", [explanation.decision.article_id]
+            ).fetchone()
             # a new article's row is gone with the rollback: it has only its own title
             explanation.matched_title = row[0] if row else None
     finally:
@@ -97,8 +99,15 @@ def describe(explanation: Explanation, *, full_text: bool = False) -> list[str]:
             lines.append(f"{'tags:':<15}{', '.join(extracted.tags)}")
         words = len(extracted.text.split())
         lines.append(f"{'body:':<15}{len(extracted.paragraphs)} paragraphs, {words} words (by {extracted.method})")
-        shown = extracted.paragraphs if full_text else extracted.paragraphs[:1] + (["…"] if len(extracted.paragraphs) > 2 else []) + extracted.paragraphs[-1:]
-        lines += [f"    | {_clip(paragraph, None if full_text else 160)}" for paragraph in (shown if len(extracted.paragraphs) > 1 or full_text else extracted.paragraphs)]
+        shown = (
+            extracted.paragraphs
+            if full_text
+            else extracted.paragraphs[:1] + (["…"] if len(extracted.paragraphs) > 2 else []) + extracted.paragraphs[-1:]
+        )
+        lines += [
+            f"    | {_clip(paragraph, None if full_text else 160)}"
+            for paragraph in (shown if len(extracted.paragraphs) > 1 or full_text else extracted.paragraphs)
+        ]
         lines.append(f"removed: {len(extracted.removed)} lines or blocks")
         lines += [f"    [{removal.rule}] {_clip(removal.text, 120)}" for removal in extracted.removed]
     if explanation.rejected is not None:

@@ -27,7 +27,7 @@ from pipelines.private_apis import close_idle_scraper
 from pipelines.rejects import ExtractionFailed, Rejected
 from storage import crash_points, writer_lock
 from storage.archive import Archive
-from storage.records import DUPLICATE, NEAR_DUPLICATE, ORIGINAL, NEW_VERSION, RejectRecord
+from storage.records import DUPLICATE, NEAR_DUPLICATE, NEW_VERSION, ORIGINAL, RejectRecord
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,11 @@ REFUSED_EXIT_STATUS = 2
 
 class StorePipeline:
     def __init__(
-        self, crawler, db_path: str, batch_size: int, batch_seconds: float,
+        self,
+        crawler,
+        db_path: str,
+        batch_size: int,
+        batch_seconds: float,
         writer_wait: float = writer_lock.DEFAULT_WAIT_SECONDS,
     ):
         self.crawler = crawler
@@ -74,7 +78,9 @@ class StorePipeline:
         self.archive = Archive.open(self.db_path, writer_wait=self.writer_wait)
         self.active_mark = writer_lock.mark_active(self.db_path)
         kind = RUN_KINDS.get(spider.name, "crawl")
-        self.run_id = self._first_write(lambda: self.archive.start_run(kind, {"spider": spider.name, **_spider_args(spider)}))
+        self.run_id = self._first_write(
+            lambda: self.archive.start_run(kind, {"spider": spider.name, **_spider_args(spider)})
+        )
         self.stats.set_value("newsmill/run_id", self.run_id)
         self.stats.set_value("newsmill/db", self.db_path)
         self.timer = task.LoopingCall(self._flush_if_due)
@@ -144,7 +150,9 @@ class StorePipeline:
         crash_points.reached("after_store_batch")
         for document in known:
             self.stats.inc_value("newsmill/unchanged")
-            logger.debug("unchanged bytes, not extracted again: %s (article %s)", document.place, document.known.article_id)
+            logger.debug(
+                "unchanged bytes, not extracted again: %s (article %s)", document.place, document.known.article_id
+            )
         for document, decision in zip(documents, decisions):
             self._count(document, decision)
 
@@ -163,7 +171,9 @@ class StorePipeline:
             self.stats.inc_value("newsmill/near_duplicates")
             logger.debug(
                 "near duplicate: %s is article %s (similarity %.2f)",
-                document.place, decision.article_id, decision.similarity or 0.0,
+                document.place,
+                decision.article_id,
+                decision.similarity or 0.0,
             )
         else:
             self.stats.inc_value(f"newsmill/{decision.relation}")

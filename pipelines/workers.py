@@ -20,7 +20,8 @@ import logging
 import multiprocessing
 import os
 import resource
-from concurrent.futures import Future, TimeoutError as FutureTimeout
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -77,16 +78,26 @@ class ExtractionPool:
         try:
             result = future.result()
         except FutureTimeout:
-            return Outcome(document, rejected=Rejected("timeout", f"extraction took longer than {self.timeout:g}s; worker replaced"))
+            return Outcome(
+                document,
+                rejected=Rejected("timeout", f"extraction took longer than {self.timeout:g}s; worker replaced"),
+            )
         except ProcessExpired as exc:
-            return Outcome(document, rejected=Rejected("worker_died", f"extraction worker died (exit code {exc.exitcode}); worker replaced"))
+            return Outcome(
+                document,
+                rejected=Rejected("worker_died", f"extraction worker died (exit code {exc.exitcode}); worker replaced"),
+            )
         except MemoryError:
             return Outcome(document, rejected=Rejected("too_much_memory", "extraction ran out of its memory cap"))
         except Exception as exc:
-            return Outcome(document, rejected=ExtractionFailed(f"extraction failed in a worker: {type(exc).__name__}: {exc}"))
+            return Outcome(
+                document, rejected=ExtractionFailed(f"extraction failed in a worker: {type(exc).__name__}: {exc}")
+            )
         if result[0] == "rejected":
             code, reason = result[1], result[2]
-            return Outcome(document, rejected=ExtractionFailed(reason) if code == ExtractionFailed.CODE else Rejected(code, reason))
+            return Outcome(
+                document, rejected=ExtractionFailed(reason) if code == ExtractionFailed.CODE else Rejected(code, reason)
+            )
         return result[1]
 
     def close(self) -> None:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from storage.chrome_memory import remember_documents
+from storage.clock import utc_now
+from storage.db import open_database, rolled_back_transaction, write_transaction
 from storage.dedup import minhash
 from storage.dedup.decide import Decider
-from storage.clock import utc_now
-from storage.chrome_memory import remember_documents
-from storage.db import open_database, rolled_back_transaction, write_transaction
 from storage.dedup.minhash import BodyFingerprint
 from storage.dedup.near_duplicates import DEFAULT_THRESHOLD, NearDuplicateIndex
 from storage.records import (
@@ -43,7 +43,7 @@ class Archive:
         self.decider = Decider(db, self.near_duplicates, near_duplicate_threshold)
 
     @classmethod
-    def open(cls, path: str | Path, near_duplicate_threshold: float = DEFAULT_THRESHOLD, **options) -> "Archive":
+    def open(cls, path: str | Path, near_duplicate_threshold: float = DEFAULT_THRESHOLD, **options) -> Archive:
         """`options` go to open_database (e.g. writer_wait)."""
         return cls(open_database(path, **options), near_duplicate_threshold)
 
@@ -97,8 +97,7 @@ class Archive:
                 self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [now, copy.article_id])
             for reject in rejects:
                 self.db.execute(
-                    "INSERT INTO rejects (run_id, url, path, source, code, reason, at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO rejects (run_id, url, path, source, code, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [run_id, reject.url, reject.path, reject.source, reject.code, reject.reason, now],
                 )
         return decisions

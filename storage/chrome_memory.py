@@ -16,7 +16,9 @@ MIN_DOCUMENTS = 3
 MIN_SHARE = 0.5
 
 
-def learned_chrome(db: Database, scope: str, min_documents: int = MIN_DOCUMENTS, min_share: float = MIN_SHARE) -> frozenset[str]:
+def learned_chrome(
+    db: Database, scope: str, min_documents: int = MIN_DOCUMENTS, min_share: float = MIN_SHARE
+) -> frozenset[str]:
     row = db.execute("SELECT documents FROM chrome_sources WHERE source = ?", [scope]).fetchone()
     if not row:
         return frozenset()

@@ -18,7 +18,7 @@ from storage.schema import migrations
 BUSY_TIMEOUT_MS = 30_000
 
 # archive file and writer-lock wait of every open connection, for write_transaction
-_archives: "weakref.WeakKeyDictionary[Database, tuple[str, float]]" = weakref.WeakKeyDictionary()
+_archives: weakref.WeakKeyDictionary[Database, tuple[str, float]] = weakref.WeakKeyDictionary()
 
 
 def open_database(

@@ -28,7 +28,7 @@ class ArchiveLookup:
         self.connection = connection
 
     @classmethod
-    def open(cls, path: str | Path) -> "ArchiveLookup":
+    def open(cls, path: str | Path) -> ArchiveLookup:
         path = Path(path)
         # Create or migrate once, so the tables we read exist (a first crawl into a new
         # archive, or an archive from an older release); from then on, read only.
@@ -40,7 +40,7 @@ class ArchiveLookup:
     def close(self) -> None:
         self.connection.close()
 
-    def __enter__(self) -> "ArchiveLookup":
+    def __enter__(self) -> ArchiveLookup:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from storage.dedup import minhash, same_story
 from storage.clock import utc_now
 from storage.db import write_transaction
+from storage.dedup import minhash, same_story
 from storage.dedup.near_duplicates import DEFAULT_THRESHOLD, NearDuplicateIndex
 
 
@@ -106,9 +106,11 @@ def repair(db: Database, *, dry_run: bool, threshold: float = DEFAULT_THRESHOLD)
             for split in splits:
                 _apply(db, index, split, run_id, now)
             index.compact()
-            stats = {"newsmill/repair/articles": len(splits),
-                     "newsmill/repair/new_articles": sum(len(split.stories) - 1 for split in splits),
-                     "splits": {str(split.article_id): split.article_ids for split in splits}}
+            stats = {
+                "newsmill/repair/articles": len(splits),
+                "newsmill/repair/new_articles": sum(len(split.stories) - 1 for split in splits),
+                "splits": {str(split.article_id): split.article_ids for split in splits},
+            }
             db.execute(
                 "UPDATE runs SET finished_at = ?, status = 'finished', stats = ? WHERE id = ?",
                 [utc_now(), json.dumps(stats, sort_keys=True), run_id],
@@ -139,9 +141,12 @@ def _stories(texts: list[Text], threshold: float) -> list[Story]:
     for text in texts:
         body = minhash.fingerprint(text.text)
         home = next(
-            (story for story in reversed(stories)
-             if text.content_hash in story.hashes
-             or same_story.is_edit(same_story.likeness(body, story.latest.text), threshold)),
+            (
+                story
+                for story in reversed(stories)
+                if text.content_hash in story.hashes
+                or same_story.is_edit(same_story.likeness(body, story.latest.text), threshold)
+            ),
             None,
         )
         if home is None:
@@ -165,13 +170,24 @@ def _apply(db: Database, index: NearDuplicateIndex, split: Split, run_id: int, n
         new_id = db.execute(
             "INSERT INTO articles (url, title, text, source, site, language, content_hash, word_count, first_seen, last_seen) "
             "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [latest.title, latest.text, source, site, language, latest.content_hash, len(latest.text.split()),
-             story.texts[0].first_seen, latest.replaced_at or now],
+            [
+                latest.title,
+                latest.text,
+                source,
+                site,
+                language,
+                latest.content_hash,
+                len(latest.text.split()),
+                story.texts[0].first_seen,
+                latest.replaced_at or now,
+            ],
         ).lastrowid
         db.execute("DELETE FROM versions WHERE id = ?", [latest.version_id])
         earlier = [text.version_id for text in story.texts[:-1]]
         if earlier:
-            db.execute(f"UPDATE versions SET article_id = ? WHERE id IN ({','.join('?' * len(earlier))})", [new_id, *earlier])
+            db.execute(
+                f"UPDATE versions SET article_id = ? WHERE id IN ({','.join('?' * len(earlier))})", [new_id, *earlier]
+            )
         marks = ",".join("?" * len(story.hashes))
         moved = db.execute(
             f"UPDATE sightings SET article_id = ?, relation = CASE relation WHEN 'new_version' THEN 'original' ELSE relation END, "
@@ -184,8 +200,18 @@ def _apply(db: Database, index: NearDuplicateIndex, split: Split, run_id: int, n
             db.execute(
                 "INSERT INTO sightings (article_id, url, path, source, relation, seen_at, last_seen_at, run_id, "
                 "content_hash, collector, identity_note) VALUES (?, ?, ?, ?, 'original', ?, ?, ?, ?, ?, ?)",
-                [new_id, url, path, place_source, story.texts[0].first_seen, latest.replaced_at or now, run_id,
-                 latest.content_hash, collector, note],
+                [
+                    new_id,
+                    url,
+                    path,
+                    place_source,
+                    story.texts[0].first_seen,
+                    latest.replaced_at or now,
+                    run_id,
+                    latest.content_hash,
+                    collector,
+                    note,
+                ],
             )
         text_sighting = db.execute("SELECT min(id) FROM sightings WHERE article_id = ?", [new_id]).fetchone()[0]
         db.execute("UPDATE articles SET field_sources = ? WHERE id = ?", [json.dumps({"text": text_sighting}), new_id])

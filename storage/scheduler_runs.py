@@ -51,11 +51,13 @@ def runs_after(db: Database, source: str, after_id: int) -> list[RunRow]:
 
 def _crawl_rows(db: Database, source: str, tail: str, params: list | None = None) -> list[RunRow]:
     rows = db.execute(
-        f"SELECT id, started_at, finished_at, status, stats FROM runs "
-        f"WHERE kind = ? AND {_SOURCE_OF_RUN} = ? {tail}",
+        f"SELECT id, started_at, finished_at, status, stats FROM runs WHERE kind = ? AND {_SOURCE_OF_RUN} = ? {tail}",
         [CRAWL_KIND, source, *(params or [])],
     ).fetchall()
-    return [RunRow(id, started, finished, status, json.loads(stats) if stats else {}) for id, started, finished, status, stats in rows]
+    return [
+        RunRow(id, started, finished, status, json.loads(stats) if stats else {})
+        for id, started, finished, status, stats in rows
+    ]
 
 
 def record_outcome(archive: Archive, source: str, after_id: int, status: str, details: dict) -> list[int]:

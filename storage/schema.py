@@ -70,9 +70,7 @@ def m001_core_tables(db: Database) -> None:
         """
     )
     # A place is recorded once per article; re-ingesting it only moves last_seen_at.
-    db.execute(
-        "CREATE UNIQUE INDEX sightings_place ON sightings(article_id, ifnull(url, ''), ifnull(path, ''))"
-    )
+    db.execute("CREATE UNIQUE INDEX sightings_place ON sightings(article_id, ifnull(url, ''), ifnull(path, ''))")
     db.execute("CREATE INDEX sightings_url ON sightings(url)")
     db.execute("CREATE INDEX sightings_path ON sightings(path)")
     db.execute(
@@ -313,7 +311,7 @@ def m013_identity_claims(db: Database) -> None:
         for article_id, text in rows:
             body = fingerprint(text)
             if body.is_short:
-                keys += [(key, article_id) for key in body.lookup_keys[len(body.band_keys):]]
+                keys += [(key, article_id) for key in body.lookup_keys[len(body.band_keys) :]]
         # the last level has no row limit to keep: keys can go straight there, in key order
         db.conn.executemany("INSERT OR IGNORE INTO article_bands (band_key, article_id) VALUES (?, ?)", sorted(keys))
         last_id = rows[-1][0]

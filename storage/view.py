@@ -24,7 +24,7 @@ class ArchiveView:
         self._chrome: dict[str, frozenset[str]] = {}
 
     @classmethod
-    def open(cls, path: str | Path | None) -> "ArchiveView":
+    def open(cls, path: str | Path | None) -> ArchiveView:
         """A view of the archive at `path`; with no path, a view of an empty archive."""
         if not path:
             return cls(None)

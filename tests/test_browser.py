@@ -35,9 +35,18 @@ SERVE_START_SECONDS = 60
 PAGE_LOAD_SECONDS = 30
 # no crash reporting, updates, sync or prefetching: the browser talks to 127.0.0.1 only
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--disable-extensions", "--metrics-recording-only", "--no-default-browser-check",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--metrics-recording-only",
+    "--no-default-browser-check",
 ]
 
 PAYLOADS = {
@@ -74,13 +83,17 @@ def chromium() -> str:
     if _chromium_installed():
         return CHROMIUM
     if os.geteuid() != 0:
-        pytest.skip(f"{CHROMIUM} and {CHROMEDRIVER} are missing and installing them needs root: apt-get install {' '.join(APT_PACKAGES)}")
+        pytest.skip(
+            f"{CHROMIUM} and {CHROMEDRIVER} are missing and installing them needs root: apt-get install {' '.join(APT_PACKAGES)}"
+        )
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     steps = [["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", *APT_PACKAGES]]
     for step in steps:
         result = subprocess.run(step, env=env, capture_output=True, text=True, timeout=900)
         if result.returncode != 0:
-            pytest.fail(f"cannot install the browser ({' '.join(step)} exited {result.returncode}): {result.stderr.strip()[-300:]}")
+            pytest.fail(
+                f"cannot install the browser ({' '.join(step)} exited {result.returncode}): {result.stderr.strip()[-300:]}"
+            )
     if not _chromium_installed():
         pytest.fail(f"apt-get installed {' '.join(APT_PACKAGES)} but {CHROMIUM} or {CHROMEDRIVER} is still missing")
     return CHROMIUM
@@ -95,17 +108,26 @@ def hostile_archive(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("hostile-archive") / "newsmill.db"
     result = run_newsmill("ingest", folder, "--db", db)
     assert result.returncode == 0, result.stderr
-    (title, text), = query(db, "select title, text from articles")
+    ((title, text),) = query(db, "select title, text from articles")
     assert PAYLOADS["script"] in title and PAYLOADS["img"] in text and PAYLOADS["sql"] in text, (title, text)
 
     archive = Archive.open(db)
     try:
         body = "\n\n".join(BODY_LINES[::-1]) + " Second story about the lighthouse keepers and their long winter."
-        archive.store_batch([ArticleRecord(
-            text=body, content_hash="f" * 64, source=PAYLOADS["img"], url="javascript:alert('url')",
-            title=f"Lighthouse {PAYLOADS['link']} {PAYLOADS['img']}", author=PAYLOADS["svg"],
-            site="javascript:alert('site')", section=PAYLOADS["break-out"],
-        )])
+        archive.store_batch(
+            [
+                ArticleRecord(
+                    text=body,
+                    content_hash="f" * 64,
+                    source=PAYLOADS["img"],
+                    url="javascript:alert('url')",
+                    title=f"Lighthouse {PAYLOADS['link']} {PAYLOADS['img']}",
+                    author=PAYLOADS["svg"],
+                    site="javascript:alert('site')",
+                    section=PAYLOADS["break-out"],
+                )
+            ]
+        )
     finally:
         archive.close()
     return db
@@ -122,7 +144,11 @@ def server(hostile_archive):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "crawler.cli", "serve", "--db", str(hostile_archive), "--port", str(port)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + SERVE_START_SECONDS
@@ -156,13 +182,18 @@ def browser(chromium, server):
     driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     driver.set_page_load_timeout(PAGE_LOAD_SECONDS)
     # before any page script: record every dialog a page tries to open
-    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
+    driver.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument",
+        {
+            "source": """
         window.__dialogs = [];
         for (const name of ['alert', 'confirm', 'prompt']) {
             const original = window[name].bind(window);
             window[name] = (...args) => { window.__dialogs.push([name, String(args[0])]); return original(...args); };
         }
-    """})
+    """
+        },
+    )
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
@@ -204,7 +235,7 @@ def _dismiss_dialogs(driver) -> list[str]:
 
 def pages(server) -> dict[str, str]:
     base, db = server["base"], server["db"]
-    (article_id,), = query(server["path"], "select min(id) from articles")
+    ((article_id,),) = query(server["path"], "select min(id) from articles")
     return {
         "table": f"{base}/{db}/articles",
         "row": f"{base}/{db}/articles/{article_id}",
@@ -265,5 +296,5 @@ def _address(hex_address: str, width: int) -> str:
     if width == 8:
         return socket.inet_ntop(socket.AF_INET, raw[::-1])
     # /proc prints IPv6 as four little-endian 32-bit words
-    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
     return socket.inet_ntop(socket.AF_INET6, words)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -61,7 +61,9 @@ def test_sitemap_entries_come_newest_first():
         <url><loc>https://n.test/2026/new.html</loc><lastmod>2026-11-18T08:00:00+00:00</lastmod></url>
         </urlset>"""
     assert sitemap_links(urlset, 1 << 20).pages == [
-        "https://n.test/2026/new.html", "https://n.test/2019/old.html", "https://n.test/undated.html",
+        "https://n.test/2026/new.html",
+        "https://n.test/2019/old.html",
+        "https://n.test/undated.html",
     ]
 
 
@@ -85,14 +87,17 @@ def test_unreadable_sitemaps_are_refused_with_a_code(body):
         sitemap_links(body, 1 << 20)
     assert caught.value.code == "not_a_sitemap"
     robots = b"User-agent: *\nDisallow: /x/\nSitemap: /sitemap.xml\nsitemap: https://n.test/news.xml\n"
-    assert robots_sitemaps(robots, "https://n.test/robots.txt") == ["https://n.test/sitemap.xml", "https://n.test/news.xml"]
+    assert robots_sitemaps(robots, "https://n.test/robots.txt") == [
+        "https://n.test/sitemap.xml",
+        "https://n.test/news.xml",
+    ]
 
 
 # -- Retry-After ---------------------------------------------------------------------------
 
 
 def test_retry_after_values():
-    now = datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
     assert retry_after_seconds(b"1") == 1.0
     assert retry_after_seconds(format_datetime(now + timedelta(seconds=30), usegmt=True), now=now) == 30.0
     assert retry_after_seconds(format_datetime(now - timedelta(seconds=30), usegmt=True), now=now) == 0.0
@@ -117,7 +122,9 @@ def _check(guard, url, **meta):
     return asyncio.run(guard.process_request(Request(url, meta=meta)))
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.0.1", "169.254.169.254", "::1", "::ffff:10.0.0.1", "0.0.0.0"])
+@pytest.mark.parametrize(
+    "address", ["127.0.0.1", "10.1.2.3", "192.168.0.1", "169.254.169.254", "::1", "::ffff:10.0.0.1", "0.0.0.0"]
+)
 def test_internal_addresses(address):
     assert is_internal_address(address)
 
@@ -130,7 +137,9 @@ def test_guard_allows_the_sources_own_private_host():
     assert _check(_guard(), "http://127.0.0.1:8080/news/a.html") is None
 
 
-@pytest.mark.parametrize("url", ["http://10.0.0.5/admin", "http://169.254.169.254/latest/meta-data/", "http://[::1]:6379/"])
+@pytest.mark.parametrize(
+    "url", ["http://10.0.0.5/admin", "http://169.254.169.254/latest/meta-data/", "http://[::1]:6379/"]
+)
 def test_guard_refuses_foreign_internal_hosts(url):
     with pytest.raises(Refused) as caught:
         _check(_guard(), url)
@@ -173,7 +182,9 @@ def test_redirect_guard():
         guard.process_response(*_redirect(b"/a#top"))
     assert caught.value.code == "redirect_loop"
     with pytest.raises(Refused) as caught:
-        guard.process_response(*_redirect(b"http://127.0.0.1/a", url="http://127.0.0.1/b", redirect_urls=["http://127.0.0.1/a"]))
+        guard.process_response(
+            *_redirect(b"http://127.0.0.1/a", url="http://127.0.0.1/b", redirect_urls=["http://127.0.0.1/a"])
+        )
     assert caught.value.code == "redirect_loop"
 
 
@@ -201,7 +212,13 @@ def test_failure_codes():
 def _store(db, url, fetched_url=None, text="one two three"):
     archive = Archive.open(db)
     try:
-        archive.store_batch([ArticleRecord(text=text, content_hash=str(hash(text)), url=url, fetched_url=fetched_url or url, source="t")])
+        archive.store_batch(
+            [
+                ArticleRecord(
+                    text=text, content_hash=str(hash(text)), url=url, fetched_url=fetched_url or url, source="t"
+                )
+            ]
+        )
     finally:
         archive.close()
 
@@ -239,15 +256,22 @@ SECTION = b"""<html><body>
 def _spider(tmp_path, revisit="never", **settings):
     path = tmp_path / "sources.toml"
     path.write_text(SOURCES % revisit, encoding="utf-8")
-    crawler = get_crawler(NewsSpider, {"NEWSMILL_SOURCES": str(path), "NEWSMILL_DB": str(tmp_path / "a.db"), **settings})
+    crawler = get_crawler(
+        NewsSpider, {"NEWSMILL_SOURCES": str(path), "NEWSMILL_DB": str(tmp_path / "a.db"), **settings}
+    )
     spider = NewsSpider.from_crawler(crawler, source="t")
     spider._open_lookup(spider)
     return spider
 
 
 def _response(url, body, role, **meta):
-    return HtmlResponse(url, body=body, encoding="utf-8", request=Request(url, meta={"newsmill_role": role, **meta}),
-                        headers={"Content-Type": "text/html; charset=utf-8"})
+    return HtmlResponse(
+        url,
+        body=body,
+        encoding="utf-8",
+        request=Request(url, meta={"newsmill_role": role, **meta}),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
 
 
 def test_section_page_is_followed_not_yielded(tmp_path):
@@ -256,7 +280,12 @@ def test_section_page_is_followed_not_yielded(tmp_path):
     assert not [item for item in out if isinstance(item, RawDocument)]
     urls = [request.url for request in out]
     # max_pages = 4: three articles and one section; denied, off-site and file: links never
-    assert urls == ["https://n.test/2026/a.html", "https://n.test/2026/b.html", "https://n.test/section/x/", "https://n.test/2026/c.html"]
+    assert urls == [
+        "https://n.test/2026/a.html",
+        "https://n.test/2026/b.html",
+        "https://n.test/section/x/",
+        "https://n.test/2026/c.html",
+    ]
     assert [request.meta["newsmill_role"] for request in out] == ["article", "article", "section", "article"]
     spider.closed("finished")
 
@@ -270,7 +299,10 @@ def test_article_pages_are_leaves_unless_asked(tmp_path):
     out = list(spider.parse_page(_response("https://n.test/2026/x.html", SECTION, "article")))
     # article links only: an article page is no section, so sections are not followed from it
     assert [getattr(item, "url", None) for item in out[1:]] == [
-        "https://n.test/2026/a.html", "https://n.test/2026/b.html", "https://n.test/2026/c.html", "https://n.test/2026/d.html",
+        "https://n.test/2026/a.html",
+        "https://n.test/2026/b.html",
+        "https://n.test/2026/c.html",
+        "https://n.test/2026/d.html",
     ]
     spider.closed("finished")
 
@@ -278,8 +310,17 @@ def test_article_pages_are_leaves_unless_asked(tmp_path):
 def test_article_page_is_yielded_with_its_bytes_and_content_type(tmp_path):
     spider = _spider(tmp_path)
     body = b"<html><body><article><p>Story.</p></article></body></html>"
-    [document] = [item for item in spider.parse_page(_response("https://n.test/2026/a.html", body, "article")) if isinstance(item, RawDocument)]
-    assert (document.kind, document.source, document.url, document.body) == ("html", "t", "https://n.test/2026/a.html", body)
+    [document] = [
+        item
+        for item in spider.parse_page(_response("https://n.test/2026/a.html", body, "article"))
+        if isinstance(item, RawDocument)
+    ]
+    assert (document.kind, document.source, document.url, document.body) == (
+        "html",
+        "t",
+        "https://n.test/2026/a.html",
+        body,
+    )
     assert document.declared_encoding == "text/html; charset=utf-8" and document.fetched_at and not document.skip_code
     spider.closed("finished")
 
@@ -287,22 +328,30 @@ def test_article_page_is_yielded_with_its_bytes_and_content_type(tmp_path):
 def test_stored_articles_are_not_fetched_again_unless_revisit(tmp_path):
     _store(tmp_path / "a.db", "https://n.test/2026/a.html")
     spider = _spider(tmp_path)
-    urls = [request.url for request in spider.parse_page(_response("https://n.test/", SECTION, "section", newsmill_hops=0))]
+    urls = [
+        request.url for request in spider.parse_page(_response("https://n.test/", SECTION, "section", newsmill_hops=0))
+    ]
     assert "https://n.test/2026/a.html" not in urls and "https://n.test/2026/b.html" in urls
     spider.closed("finished")
     spider = _spider(tmp_path, revisit="always")
-    urls = [request.url for request in spider.parse_page(_response("https://n.test/", SECTION, "section", newsmill_hops=0))]
+    urls = [
+        request.url for request in spider.parse_page(_response("https://n.test/", SECTION, "section", newsmill_hops=0))
+    ]
     assert "https://n.test/2026/a.html" in urls
     spider.closed("finished")
     spider = _spider(tmp_path, revisit="24h")  # stored moments ago: not due yet
-    urls = [request.url for request in spider.parse_page(_response("https://n.test/", SECTION, "section", newsmill_hops=0))]
+    urls = [
+        request.url for request in spider.parse_page(_response("https://n.test/", SECTION, "section", newsmill_hops=0))
+    ]
     assert "https://n.test/2026/a.html" not in urls
     spider.closed("finished")
 
 
 def test_errback_turns_a_failure_into_a_reject_item(tmp_path):
     spider = _spider(tmp_path)
-    [document] = spider.on_error(_failure(Refused("robots", "forbidden by the site's robots.txt"), "https://n.test/2026/p.html"))
+    [document] = spider.on_error(
+        _failure(Refused("robots", "forbidden by the site's robots.txt"), "https://n.test/2026/p.html")
+    )
     assert (document.skip_code, document.url, document.source) == ("robots", "https://n.test/2026/p.html", "t")
     spider.closed("finished")
 
@@ -328,10 +377,15 @@ def test_retry_after_waits_capped_then_retries():
 
 def test_sitemap_index_is_followed_newest_first_up_to_the_cap(tmp_path):
     spider = _spider(tmp_path, NEWSMILL_MAX_SITEMAPS=2)
-    index = b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">""" + b"".join(
-        b"<sitemap><loc>https://n.test/sitemap-2026-%02d.xml</loc><lastmod>2026-%02d-01</lastmod></sitemap>" % (m, m)
-        for m in range(1, 6)
-    ) + b"</sitemapindex>"
+    index = (
+        b"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"""
+        + b"".join(
+            b"<sitemap><loc>https://n.test/sitemap-2026-%02d.xml</loc><lastmod>2026-%02d-01</lastmod></sitemap>"
+            % (m, m)
+            for m in range(1, 6)
+        )
+        + b"</sitemapindex>"
+    )
     response = Response("https://n.test/sitemap.xml", body=index, request=Request("https://n.test/sitemap.xml"))
     urls = [request.url for request in spider.parse_sitemap(response)]
     assert urls == ["https://n.test/sitemap-2026-05.xml", "https://n.test/sitemap-2026-04.xml"]

@@ -73,7 +73,7 @@ def test_canned_queries_answer(archive):
 def test_metadata_follows_the_archive_file_name(archive, tmp_path):
     renamed = tmp_path / "my-archive.db"
     shutil.copy(archive, renamed)
-    page, = browse(renamed, "/my-archive/articles.json?_extra=facet_results")
+    (page,) = browse(renamed, "/my-archive/articles.json?_extra=facet_results")
     assert page.status_code == 200
     assert "section" in page.json()["facet_results"]
 
@@ -83,14 +83,18 @@ def test_hostile_titles_are_shown_inert(tmp_path):
 
     db = tmp_path / "newsmill.db"
     archive = Archive.open(db)
-    archive.store_batch([ArticleRecord(
-        text="<script>alert(1)</script> body'); DROP TABLE articles; --",
-        content_hash="x" * 64,
-        title='<img src=x onerror="alert(1)"><a href="javascript:alert(2)">click</a>',
-        path="/tmp/hostile.txt",
-    )])
+    archive.store_batch(
+        [
+            ArticleRecord(
+                text="<script>alert(1)</script> body'); DROP TABLE articles; --",
+                content_hash="x" * 64,
+                title='<img src=x onerror="alert(1)"><a href="javascript:alert(2)">click</a>',
+                path="/tmp/hostile.txt",
+            )
+        ]
+    )
     archive.close()
-    page, = browse(db, "/newsmill/articles/1")
+    (page,) = browse(db, "/newsmill/articles/1")
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text
     assert '<img src=x onerror="alert(1)">' not in page.text

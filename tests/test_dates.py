@@ -9,9 +9,7 @@ by a migration.
 from __future__ import annotations
 
 import sqlite3
-import textwrap
-from datetime import date, datetime, timezone
-from pathlib import Path
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -20,9 +18,9 @@ from pipelines.extractors.dateline import parse_dateline
 from pipelines.extractors.html import extract_html
 from pipelines.extractors.metadata import parse_date
 from pipelines.extractors.textdump import clean_text_dump
-from storage.dedup.best_fields import origin_rank
 from storage.dates import canonical, normalize, with_zone_note
 from storage.db import open_database
+from storage.dedup.best_fields import origin_rank
 from storage.schema import migrations
 from tests.conftest import query, run_newsmill
 
@@ -49,7 +47,7 @@ CANONICAL_TIME = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"
         ("0001-01-01T00:00:00Z", None, "0001-01-01T00:00:00Z"),  # formatted; plausibility is the caller's
         ("2024-06-03", "Asia/Baku", "2024-06-03"),
         ("20240603", None, "2024-06-03"),
-        (datetime(2024, 6, 3, 14, 30, tzinfo=timezone.utc), None, "2024-06-03T14:30:00Z"),
+        (datetime(2024, 6, 3, 14, 30, tzinfo=UTC), None, "2024-06-03T14:30:00Z"),
         (date(2024, 6, 3), None, "2024-06-03"),
         ("2024-02-30", None, None),
         ("sometime last week", None, None),
@@ -108,7 +106,9 @@ def jsonld(**fields) -> str:
 
 
 def test_json_ld_with_an_offset_is_stored_in_utc():
-    result = extract_html(page(jsonld(datePublished="2024-06-03T14:30:00+04:00", dateModified="2024-06-04T09:05:00+04:00")))
+    result = extract_html(
+        page(jsonld(datePublished="2024-06-03T14:30:00+04:00", dateModified="2024-06-04T09:05:00+04:00"))
+    )
     assert (result.published, result.published_origin) == ("2024-06-03T10:30:00Z", "json-ld")
     assert result.modified == "2024-06-04T05:05:00Z"
 
@@ -131,13 +131,18 @@ def test_naive_meta_is_read_in_the_source_zone():
     assert result.modified == "2024-06-03T16:00:00Z"
     # without a zone from the source, UTC, and the origin still says it was assumed
     default = extract_html(page(head))
-    assert (default.published, default.published_origin) == ("2024-06-03T09:15:00Z", "meta (no zone given, read as UTC)")
+    assert (default.published, default.published_origin) == (
+        "2024-06-03T09:15:00Z",
+        "meta (no zone given, read as UTC)",
+    )
 
 
 def test_placeholder_dates_are_no_dates():
     assert parse_date("0001-01-01T00:00:00Z") is None
     assert parse_date("2999-01-01T00:00:00Z") is None
-    result = extract_html(page(jsonld(datePublished="0001-01-01T00:00:00Z")), url="https://gazette.test/2024/06/03/dredge/")
+    result = extract_html(
+        page(jsonld(datePublished="0001-01-01T00:00:00Z")), url="https://gazette.test/2024/06/03/dredge/"
+    )
     assert (result.published, result.published_origin) == ("2024-06-03", "url")
 
 
@@ -264,8 +269,14 @@ LANGUAGES = {
         "2024-06-03T06:00:00Z",
     ),
 }
-ZONES = {"fr": "Europe/Paris", "de": "Europe/Berlin", "es": "Europe/Madrid", "tr": "Europe/Istanbul",
-         "ru": "Europe/Moscow", "az": "Asia/Baku"}
+ZONES = {
+    "fr": "Europe/Paris",
+    "de": "Europe/Berlin",
+    "es": "Europe/Madrid",
+    "tr": "Europe/Istanbul",
+    "ru": "Europe/Moscow",
+    "az": "Asia/Baku",
+}
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
@@ -341,15 +352,22 @@ def test_a_body_sentence_with_a_date_is_not_taken_for_the_date():
         "vingt ans, une mesure promise pendant la campagne.",
         "La mesure coûtera environ douze millions d'euros par an, selon les services de la métropole.",
     ]
-    result = clean_text_dump("\n\n".join(["Transports", "Lyon rend les transports gratuits pour les jeunes", *body]) + "\n")
+    result = clean_text_dump(
+        "\n\n".join(["Transports", "Lyon rend les transports gratuits pour les jeunes", *body]) + "\n"
+    )
     assert result.published is None
     assert result.paragraphs == body
 
 
 def test_an_updated_dateline_is_the_modified_date():
     text = "\n\n".join(
-        ["News", "Port Kestrel will dredge its eastern channel", "Published: June 3, 2024 14:30",
-         "Updated: June 4, 2024 09:00", *ENGLISH_BODY]
+        [
+            "News",
+            "Port Kestrel will dredge its eastern channel",
+            "Published: June 3, 2024 14:30",
+            "Updated: June 4, 2024 09:00",
+            *ENGLISH_BODY,
+        ]
     )
     result = clean_text_dump(text, timezone="Europe/London")
     assert result.published == "2024-06-03T13:30:00Z"
@@ -361,7 +379,9 @@ def test_an_updated_dateline_is_the_modified_date():
 
 def test_source_timezone_key(tmp_path):
     path = tmp_path / "sources.toml"
-    path.write_text('[sources.gazette]\nfeeds = ["https://gazette.test/rss"]\ntimezone = "Europe/Paris"\n', encoding="utf-8")
+    path.write_text(
+        '[sources.gazette]\nfeeds = ["https://gazette.test/rss"]\ntimezone = "Europe/Paris"\n', encoding="utf-8"
+    )
     assert load_sources(path)["gazette"].timezone == "Europe/Paris"
     path.write_text('[sources.gazette]\nfeeds = ["https://gazette.test/rss"]\n', encoding="utf-8")
     assert load_sources(path)["gazette"].timezone is None
@@ -413,7 +433,9 @@ def test_a_bad_run_timezone_stops_the_crawl_before_it_starts(tmp_path):
 
 def test_crawl_with_a_bad_timezone_is_one_line(tmp_path):
     sources = tmp_path / "sources.toml"
-    sources.write_text('[sources.gazette]\nstart_urls = ["http://127.0.0.1:9/"]\ntimezone = "Nowhere/Land"\n', encoding="utf-8")
+    sources.write_text(
+        '[sources.gazette]\nstart_urls = ["http://127.0.0.1:9/"]\ntimezone = "Nowhere/Land"\n', encoding="utf-8"
+    )
     result = run_newsmill("crawl", "gazette", "--sources", sources, "--db", tmp_path / "a.db")
     assert result.returncode == 2
     assert "source 'gazette': key 'timezone'" in result.stderr
@@ -442,7 +464,7 @@ def test_ingest_reads_naive_times_in_the_given_zone(tmp_path):
     published, origin, text = rows[headline]
     assert (published, origin) == ("2024-06-03T12:30:00Z", "dateline (no zone given, read as Europe/Paris)")
     assert "Publié le" not in text
-    (published, origin, _), = [row for title, row in rows.items() if title.startswith("Port Kestrel")]
+    ((published, origin, _),) = [row for title, row in rows.items() if title.startswith("Port Kestrel")]
     assert (published, origin) == ("2024-06-03T07:15:00Z", "meta (no zone given, read as Europe/Paris)")
 
 

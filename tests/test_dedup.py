@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from storage.dedup.normalize import content_hash
-from storage.dedup import minhash
 from storage.archive import Archive
+from storage.dedup import minhash
 from storage.dedup.near_duplicates import LayoutMismatch
-from storage.records import DUPLICATE, NEAR_DUPLICATE, ORIGINAL, NEW_VERSION, ArticleRecord
+from storage.dedup.normalize import content_hash
+from storage.records import DUPLICATE, NEAR_DUPLICATE, NEW_VERSION, ORIGINAL, ArticleRecord
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dedup"
 MANIFEST = json.loads((FIXTURES / "variants.json").read_text(encoding="utf-8"))
@@ -81,7 +81,15 @@ def labelled_documents():
     ]
     for copy in MANIFEST["copies"]:
         meta = {**MANIFEST["stories"][copy["story"]], "url": None, **copy}
-        documents.append((copy["id"], copy["story"], copy["expect"], copy["run"], record(copy_text(copy), meta, f"copies/{copy['id']}.txt")))
+        documents.append(
+            (
+                copy["id"],
+                copy["story"],
+                copy["expect"],
+                copy["run"],
+                record(copy_text(copy), meta, f"copies/{copy['id']}.txt"),
+            )
+        )
     return documents
 
 
@@ -177,7 +185,12 @@ def test_article_keeps_the_best_of_its_copies(ingested):
     sources = json.loads(sources)
     twin = decisions["water-dropped-footer"].sighting_id
     # the text dump had neither; its HTML twin gave the date, the author and the canonical URL
-    assert (published, origin, author, url) == ("2026-02-11", "htmldate", "Ilse Marrow", "https://coastpost.example/2026/02/water-tariff")
+    assert (published, origin, author, url) == (
+        "2026-02-11",
+        "htmldate",
+        "Ilse Marrow",
+        "https://coastpost.example/2026/02/water-tariff",
+    )
     assert sources["published"] == sources["author"] == sources["url"] == twin
     # a dateline guess does not replace the page's date; the headline stays the first one
     assert title == "Water bills to rise by nine percent"
@@ -220,8 +233,12 @@ def test_changed_page_at_known_url_becomes_new_version(tmp_path):
         changed = first.replace("next spring", "in the autumn")
         url = "https://harbourledger.example/news/tram-3-approved"
         original = archive.store_batch([record(first, {"url": url, "title": "Tram line 3 extension approved"}, "x")])[0]
-        version = archive.store_batch([record(changed, {"url": url, "title": "Tram extension approved, work from autumn"}, "x")])[0]
-        text, title = archive.db.execute("SELECT text, title FROM articles WHERE id = ?", [original.article_id]).fetchone()
+        version = archive.store_batch(
+            [record(changed, {"url": url, "title": "Tram extension approved, work from autumn"}, "x")]
+        )[0]
+        text, title = archive.db.execute(
+            "SELECT text, title FROM articles WHERE id = ?", [original.article_id]
+        ).fetchone()
         old = archive.db.execute("SELECT text FROM versions WHERE article_id = ?", [original.article_id]).fetchall()
         found = archive.db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'autumn'").fetchall()
     finally:
@@ -265,7 +282,9 @@ def test_signature_is_identical_in_other_processes():
     outputs = set()
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        result = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, env=env, check=True)
+        result = subprocess.run(
+            [sys.executable, "-c", code], input=text, capture_output=True, text=True, env=env, check=True
+        )
         outputs.add(result.stdout.strip())
     outputs.add(json.dumps(list(minhash.fingerprint(text).band_keys)))
     assert len(outputs) == 1
@@ -301,12 +320,14 @@ def test_newsmill_ingest_twice_links_copies_to_first_run_articles(tmp_path):
     for copy in MANIFEST["copies"]:
         path = runs[copy["run"]] / f"{copy['id']}.txt"
         title = copy.get("title", MANIFEST["stories"][copy["story"]]["title"])
-        path.write_bytes(f"{title}\n\n{copy_text(copy)}\n".encode("utf-8"))
+        path.write_bytes(f"{title}\n\n{copy_text(copy)}\n".encode())
         truth[str(path)] = copy["story"]
     db_path = tmp_path / "cli.db"
     cli = Path(sys.executable).parent / "newsmill"
     outputs = [
-        subprocess.run([str(cli), "ingest", str(folder), "--db", str(db_path), "-q"], capture_output=True, text=True, check=True).stdout
+        subprocess.run(
+            [str(cli), "ingest", str(folder), "--db", str(db_path), "-q"], capture_output=True, text=True, check=True
+        ).stdout
         for folder in runs.values()
     ]
     archive = Archive.open(db_path)

@@ -8,19 +8,51 @@ import unicodedata
 
 import pytest
 
-from storage.dedup.normalize import content_hash
-from storage.dedup import band_levels
 from storage.archive import Archive
 from storage.db import open_database
-from storage.dedup.normalize import normalize_body
+from storage.dedup import band_levels
+from storage.dedup.normalize import content_hash, normalize_body
 from storage.records import NEAR_DUPLICATE, ORIGINAL, ArticleRecord
 from storage.schema import migrations
 
-WORDS = (
-    "harbour council ferry timetable winter storm bridge repairs budget vote mayor residents "
-    "contract tender school library museum hospital nurses strike tram depot river flood "
-    "warning farmers harvest grain prices export port cranes night shift union talks"
-).split()
+WORDS = [
+    "harbour",
+    "council",
+    "ferry",
+    "timetable",
+    "winter",
+    "storm",
+    "bridge",
+    "repairs",
+    "budget",
+    "vote",
+    "mayor",
+    "residents",
+    "contract",
+    "tender",
+    "school",
+    "library",
+    "museum",
+    "hospital",
+    "nurses",
+    "strike",
+    "tram",
+    "depot",
+    "river",
+    "flood",
+    "warning",
+    "farmers",
+    "harvest",
+    "grain",
+    "prices",
+    "export",
+    "port",
+    "cranes",
+    "night",
+    "shift",
+    "union",
+    "talks",
+]
 
 
 def body(seed: int, words: int = 220) -> str:
@@ -41,7 +73,12 @@ def test_lookups_find_articles_in_every_band_level(tmp_path, monkeypatch):
     monkeypatch.setattr(
         band_levels,
         "LEVELS",
-        (("article_bands_recent", 60), ("article_bands_middle", 200), ("article_bands_large", 400), ("article_bands", None)),
+        (
+            ("article_bands_recent", 60),
+            ("article_bands_middle", 200),
+            ("article_bands_large", 400),
+            ("article_bands", None),
+        ),
     )
     monkeypatch.setattr(band_levels, "SLICE_ROWS", 150)
     archive = Archive.open(tmp_path / "levels.db")
@@ -50,9 +87,15 @@ def test_lookups_find_articles_in_every_band_level(tmp_path, monkeypatch):
         for start in range(40, 60, 5):
             archive.store_batch([record(body(seed), f"{seed}.txt") for seed in range(start, start + 5)])
         newest = archive.store_batch([record(body(seed), f"{seed}.txt") for seed in (60, 61)])
-        counts = {table: archive.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in band_levels.level_tables()}
+        counts = {
+            table: archive.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in band_levels.level_tables()
+        }
         tracked = dict(archive.db.execute("SELECT level, rows FROM band_level_rows").fetchall())
-        edited = [record(body(seed).replace("harbour", "harbor", 1) + " correction appended", f"copy-{seed}.txt") for seed in (0, 20, 45, 58, 60)]
+        edited = [
+            record(body(seed).replace("harbour", "harbor", 1) + " correction appended", f"copy-{seed}.txt")
+            for seed in (0, 20, 45, 58, 60)
+        ]
         decisions = archive.store_batch(edited)
     finally:
         archive.close()

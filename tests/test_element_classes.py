@@ -19,7 +19,9 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "articl
 def _pages() -> list[str]:
     pages = [path.read_bytes().decode("utf-8", "replace") for path in sorted(FIXTURES.glob("*.html"))]
     # a third of the shared pages keeps the test short; every one of them agreed when measured
-    pages += [gzip.decompress(path.read_bytes()).decode("utf-8", "replace") for path in sorted(SHARED.glob("*.html.gz"))[::3]]
+    pages += [
+        gzip.decompress(path.read_bytes()).decode("utf-8", "replace") for path in sorted(SHARED.glob("*.html.gz"))[::3]
+    ]
     return pages
 
 

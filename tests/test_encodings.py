@@ -123,7 +123,9 @@ def code_page(encoding: str) -> str:
     return encoding.split(" (", 1)[0]
 
 
-@pytest.mark.parametrize(("language", "written_in", "reported"), LEGACY, ids=[f"{l}-{e}" for l, e, _ in LEGACY])
+@pytest.mark.parametrize(
+    ("language", "written_in", "reported"), LEGACY, ids=[f"{language}-{encoding}" for language, encoding, _ in LEGACY]
+)
 def test_undeclared_legacy_dump_decodes_to_its_text(language, written_in, reported):
     text = legacy_text(language)
     body = text.encode(written_in)
@@ -134,7 +136,9 @@ def test_undeclared_legacy_dump_decodes_to_its_text(language, written_in, report
     assert ENCODING_VALUE.match(encoding), encoding
 
 
-@pytest.mark.parametrize(("language", "written_in", "reported"), LEGACY, ids=[f"{l}-{e}" for l, e, _ in LEGACY])
+@pytest.mark.parametrize(
+    ("language", "written_in", "reported"), LEGACY, ids=[f"{language}-{encoding}" for language, encoding, _ in LEGACY]
+)
 def test_each_sentence_alone_decodes_too(language, written_in, reported):
     # shorter texts give the detectors less to go on: every sentence of the body on its own
     title, body = legacy_text(language).split("\n\n")
@@ -248,7 +252,9 @@ def test_ingest_stores_legacy_dumps_and_their_encoding(tmp_path: Path, db_path: 
     }
     for name, (language, written_in) in dumps.items():
         (folder / name).write_bytes(legacy_text(language).encode(written_in))
-    (folder / "stale.html").write_bytes(page("iso-8859-1", SPANISH_TITLE, SPANISH_BODY.replace("Sevilla", "Cádiz")).encode("utf-8"))
+    (folder / "stale.html").write_bytes(
+        page("iso-8859-1", SPANISH_TITLE, SPANISH_BODY.replace("Sevilla", "Cádiz")).encode("utf-8")
+    )
     result = run_newsmill("ingest", folder, "--db", db_path)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 0, result.stderr

@@ -154,7 +154,7 @@ def test_hostile_folder_without_following_links(hostile, db_path):
     paths = {path for (path,) in query(db_path, "select path from sightings")}
     assert str(folder / "story\nwith a newline.txt") in paths
     assert str(folder / "latin1-\ufffdt\ufffd.txt") in paths  # not UTF-8 on disk: shown with U+FFFD
-    (text,), = query(db_path, "select text from articles where title = ?", [STORIES[0].title])
+    ((text,),) = query(db_path, "select text from articles where title = ?", [STORIES[0].title])
     assert text.rstrip().endswith(STORIES[0].paragraphs[-1])
     assert "symbolic link not followed (use --follow-symlinks)" in result.stderr
     assert f"skipped {folder}/bomb.html.gz: decompresses to more than {MAX_BYTES} bytes [too_large]" in result.stderr
@@ -176,7 +176,8 @@ def test_following_links_stays_inside_the_given_folders(hostile, db_path):
     # the secret outside never gets in; the link inside is followed (a second sighting)
     assert stored_titles(db_path) == expected_titles(1, 2, 3, 4, 5)
     sightings = query(
-        db_path, "select count(distinct article_id), count(*) from sightings where path in (?, ?)",
+        db_path,
+        "select count(distinct article_id), count(*) from sightings where path in (?, ?)",
         [str(folder / "alias.txt"), str(folder / "sub" / "inside.txt")],
     )
     assert sightings == [(1, 2)]
@@ -190,12 +191,16 @@ def test_named_paths_are_taken_as_given_but_devices_and_fifos_are_never_opened(t
     link.symlink_to("/dev/zero")
     result = ingest(db_path, fifo, link, "/dev/zero", tmp_path / "missing.txt")
     assert sorted(code for (code,) in query(db_path, "select code from rejects")) == [
-        "not_a_file", "not_a_file", "not_a_file", "unreadable",
+        "not_a_file",
+        "not_a_file",
+        "not_a_file",
+        "unreadable",
     ]
     assert "not a regular file (FIFO, device or socket): not opened" in result.stderr
 
 
 # -- the window between listing and reading -------------------------------------------------
+
 
 def listed(path: Path) -> Found:
     (found,) = discover([path], max_bytes=MAX_BYTES)

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from crawler.items import HTML, RawDocument
 from pipelines.core import Knowledge, RoadRules, process
-from pipelines.rejects import Rejected
 from pipelines.workers import ExtractionPool
 from tests.conftest import query, run_newsmill
 
@@ -30,17 +29,26 @@ BIG_TEXT_BYTES = 50 * 1024 * 1024
 HOSTILE_PAGES = {
     "deep-nesting": "<html><body>" + "<div>" * DEPTH + PARAGRAPH + "</div>" * DEPTH + "</body></html>",
     "deep-unclosed": "<html><body>" + "<div><span>" * DEPTH + PARAGRAPH,
-    "big-text-node": "<html><body><article><h1>Big</h1><p>" + "word " * (BIG_TEXT_BYTES // 5) + "</p></article></body></html>",
-    "nul-bytes-late": "<html><head><title>Nul</title></head><body>" + " " * 9000 + "<article><h1>Nul</h1>"
-    + PARAGRAPH.replace("bridge", "bri\x00dge") * 3 + "</article></body></html>",
+    "big-text-node": "<html><body><article><h1>Big</h1><p>"
+    + "word " * (BIG_TEXT_BYTES // 5)
+    + "</p></article></body></html>",
+    "nul-bytes-late": "<html><head><title>Nul</title></head><body>"
+    + " " * 9000
+    + "<article><h1>Nul</h1>"
+    + PARAGRAPH.replace("bridge", "bri\x00dge") * 3
+    + "</article></body></html>",
     "nul-bytes-early": "<html>\x00<body>" + PARAGRAPH * 3 + "</body></html>",
     "script-only": "<html><head><script>" + "var a = 1;" * 10_000 + "</script></head><body><script>alert(1)</script>"
     "<noscript><script>alert(2)</script></noscript></body></html>",
-    "huge-colspans": "<html><body><article><h1>Table</h1>" + PARAGRAPH * 2
+    "huge-colspans": "<html><body><article><h1>Table</h1>"
+    + PARAGRAPH * 2
     + '<table><tr><td colspan="2147483647" rowspan="99999999">x</td></tr>'
-    + '<tr><td colspan="999999999999999999999">y</td><td colspan="-5">z</td></tr>' * 200 + "</table></article></body></html>",
-    "entity-soup": "<html><body><article><h1>&#0;&#x110000;&#xD800;</h1>" + PARAGRAPH * 2
-    + "&#1114112;&#99999999999;" * 1000 + "</article></body></html>",
+    + '<tr><td colspan="999999999999999999999">y</td><td colspan="-5">z</td></tr>' * 200
+    + "</table></article></body></html>",
+    "entity-soup": "<html><body><article><h1>&#0;&#x110000;&#xD800;</h1>"
+    + PARAGRAPH * 2
+    + "&#1114112;&#99999999999;" * 1000
+    + "</article></body></html>",
 }
 
 
@@ -66,7 +74,14 @@ def outcome(run) -> tuple:
     assert extracted is not None and extracted.paragraphs
     for paragraph in extracted.paragraphs:
         assert "\x00" not in paragraph
-    return ("ok", extracted.title, tuple(extracted.paragraphs), extracted.author, extracted.published, extracted.language)
+    return (
+        "ok",
+        extracted.title,
+        tuple(extracted.paragraphs),
+        extracted.author,
+        extracted.published,
+        extracted.language,
+    )
 
 
 def inline(html, name="page") -> tuple:
@@ -101,10 +116,44 @@ def test_hostile_page_ends_in_an_article_or_a_reason_the_same_way_twice(pool, na
 
 # -- generated pages ----------------------------------------------------------------------
 
-TAGS = ["div", "p", "span", "article", "main", "section", "table", "tr", "td", "th", "ul", "li", "a", "h1", "h2",
-        "script", "style", "noscript", "iframe", "svg", "math", "template", "textarea", "title", "br", "img", "form"]
+TAGS = [
+    "div",
+    "p",
+    "span",
+    "article",
+    "main",
+    "section",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "ul",
+    "li",
+    "a",
+    "h1",
+    "h2",
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "svg",
+    "math",
+    "template",
+    "textarea",
+    "title",
+    "br",
+    "img",
+    "form",
+]
 PIECES = list("abc xyz ĸŧ\u202e\u200b\ufeff€😀<>&;#\"'=/\x00\x01\x1b\r\n\t") + [
-    "&#0;", "&nbsp;", "&#x110000;", "]]>", "<!--", "-->", "word ", "<![CDATA[",
+    "&#0;",
+    "&nbsp;",
+    "&#x110000;",
+    "]]>",
+    "<!--",
+    "-->",
+    "word ",
+    "<![CDATA[",
 ]
 TEXT = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 ATTRIBUTES = st.dictionaries(
@@ -130,11 +179,17 @@ NODES = st.recursive(TEXT | st.just(PARAGRAPH), _element, max_leaves=25)
 def pages(draw) -> str:
     body = "".join(draw(st.lists(NODES, min_size=1, max_size=5)))
     depth = draw(st.sampled_from([0, 0, 10, 500, 5000]))
-    head = draw(st.sampled_from(["", "<head><title>T</title></head>", '<head><meta charset="x-bogus"></head>', "<?xml version='1.0'?>"]))
+    head = draw(
+        st.sampled_from(
+            ["", "<head><title>T</title></head>", '<head><meta charset="x-bogus"></head>', "<?xml version='1.0'?>"]
+        )
+    )
     return f"{head}<html><body>{'<div>' * depth}{body}{'</div>' * depth}</body></html>"
 
 
-PROPERTY_SETTINGS = dict(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY_SETTINGS = dict(
+    deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 @settings(max_examples=60, **PROPERTY_SETTINGS)
@@ -164,6 +219,7 @@ def test_any_bytes_end_in_an_article_or_a_reason(body):
 
 # -- the real command --------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_ingest_of_hostile_pages_finishes_with_one_line_per_page(tmp_path, db_path):
     folder = tmp_path / "pages"
@@ -172,7 +228,14 @@ def test_ingest_of_hostile_pages_finishes_with_one_line_per_page(tmp_path, db_pa
         if name != "big-text-node":  # over the 10 MiB file cap: refused by size, tested elsewhere
             (folder / f"{name}.html").write_bytes(html.encode("utf-8", "surrogatepass"))
     result = run_newsmill(
-        "ingest", folder, "--db", db_path, "-s", "NEWSMILL_WORKERS=1", "-s", f"NEWSMILL_EXTRACT_TIMEOUT={POOL_TIMEOUT}",
+        "ingest",
+        folder,
+        "--db",
+        db_path,
+        "-s",
+        "NEWSMILL_WORKERS=1",
+        "-s",
+        f"NEWSMILL_EXTRACT_TIMEOUT={POOL_TIMEOUT}",
         timeout=120,
     )
     assert result.returncode in (0, 1), result.stderr

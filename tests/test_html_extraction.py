@@ -27,9 +27,21 @@ def load(name: str, url: str | None = None) -> Extracted | None:
 GOLDEN = [
     (
         "wordpress_comments.html",
-        ["Single tickets on the harbour ferry will cost 20 percent more", "Opposition wants a cap", "paper timetables at the piers"],
-        ["Leave a Reply", "Twenty percent is outrageous", "Share this", "Your email address will not be published",
-         "New bus lanes open", "Farmers market moves indoors", "All rights reserved", "Posted on"],
+        [
+            "Single tickets on the harbour ferry will cost 20 percent more",
+            "Opposition wants a cap",
+            "paper timetables at the piers",
+        ],
+        [
+            "Leave a Reply",
+            "Twenty percent is outrageous",
+            "Share this",
+            "Your email address will not be published",
+            "New bus lanes open",
+            "Farmers market moves indoors",
+            "All rights reserved",
+            "Posted on",
+        ],
     ),
     (
         "jsonld_body.html",
@@ -38,9 +50,20 @@ GOLDEN = [
     ),
     (
         "cookie_newsletter.html",
-        ["The city museum opened its doors again on Saturday", "medieval foundations", "adult tickets will cost twelve euros"],
-        ["We use cookies", "Accept all", "Get the Courier briefing", "Sign up for our free morning newsletter",
-         "Subscribe to our newsletter", "All rights reserved", "By Clara Jensen"],
+        [
+            "The city museum opened its doors again on Saturday",
+            "medieval foundations",
+            "adult tickets will cost twelve euros",
+        ],
+        [
+            "We use cookies",
+            "Accept all",
+            "Get the Courier briefing",
+            "Sign up for our free morning newsletter",
+            "Subscribe to our newsletter",
+            "All rights reserved",
+            "By Clara Jensen",
+        ],
     ),
     (
         "russian_cp1251.html",
@@ -212,7 +235,7 @@ def _page(head: str) -> str:
 
 def test_broken_jsonld_and_future_meta_date_fall_back() -> None:
     head = (
-        '<title>Harbour works begin</title>'
+        "<title>Harbour works begin</title>"
         '<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
         '<meta property="article:published_time" content="2999-01-01T00:00:00Z">'
     )

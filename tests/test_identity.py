@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from storage.dedup.normalize import content_hash
 from storage.archive import Archive
-from storage.records import DUPLICATE, NEAR_DUPLICATE, ORIGINAL, NEW_VERSION, ArticleRecord
+from storage.dedup.normalize import content_hash
+from storage.records import DUPLICATE, NEAR_DUPLICATE, NEW_VERSION, ORIGINAL, ArticleRecord
 from tests.fakesite.server import FakeSite
 from tests.test_crawl import crawl
 
@@ -85,7 +85,11 @@ def page(title: str, paragraphs: list[str], canonical: str | None) -> str:
 def ingest(db: Path, *args: str) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [*NEWSMILL, "ingest", *args, "--db", str(db), "-q", "-s", "NEWSMILL_WORKERS=0"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 0, result.stderr
     return result
@@ -119,7 +123,9 @@ def test_unrelated_pages_under_one_canonical_stay_three_articles(tmp_path, canon
     assert query(db, "SELECT count(*) FROM articles")[0][0] == 3
     assert query(db, "SELECT count(*) FROM versions")[0][0] == 0
     for word, story in (("Osterholm", "ferry"), ("brambles", "orchard"), ("wheelchairs", "library")):
-        found = query(db, "SELECT a.title FROM articles_fts f JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH ?", word)
+        found = query(
+            db, "SELECT a.title FROM articles_fts f JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH ?", word
+        )
         assert len(found) == 1 and found[0][0].startswith(STORIES[story][0]), word
     # every sighting kept the canonical it declared, and the ones it could not follow say why
     sightings = query(db, "SELECT relation, canonical_url, identity_note FROM sightings ORDER BY id")
@@ -191,7 +197,9 @@ def test_local_file_with_an_edit_of_a_crawled_article_is_only_a_copy(crawled, tm
     assert query(db, "SELECT title, text FROM articles WHERE id = ?", article_id) == [(title, text)]
     assert query(db, "SELECT count(*) FROM versions")[0][0] == 0
     relation, note, collector = query(
-        db, "SELECT relation, identity_note, collector FROM sightings WHERE article_id = ? AND path IS NOT NULL", article_id
+        db,
+        "SELECT relation, identity_note, collector FROM sightings WHERE article_id = ? AND path IS NOT NULL",
+        article_id,
     )[0]
     assert relation == NEAR_DUPLICATE and collector == "file"
     assert "a local file never replaces text a crawl fetched" in note
@@ -274,10 +282,16 @@ def test_short_article_edited_by_two_or_three_words_is_the_same_story(tmp_path):
     archive = Archive.open(tmp_path / "a.db")
     original = store(archive, SHORT, "wire/1.txt")
     two = store(archive, edit_words(SHORT, ("Sunday", "Saturday"), ("rope", "line")), "wire/2.txt")
-    three = store(archive, edit_words(SHORT, ("two kayakers", "three kayakers"), ("half a mile", "a mile"), ("evening", "night")), "wire/3.txt")
+    three = store(
+        archive,
+        edit_words(SHORT, ("two kayakers", "three kayakers"), ("half a mile", "a mile"), ("evening", "night")),
+        "wire/3.txt",
+    )
     fifty = " ".join(SHORT.split()[:50])
     base_fifty = store(archive, fifty, "wire/4.txt")  # a different length: its own article or a copy
-    edited_fifty = store(archive, edit_words(fifty, ("squall", "storm"), ("fishing", "trawler"), ("alarm", "alert")), "wire/5.txt")
+    edited_fifty = store(
+        archive, edit_words(fifty, ("squall", "storm"), ("fishing", "trawler"), ("alarm", "alert")), "wire/5.txt"
+    )
     archive.close()
     assert original.relation == ORIGINAL
     assert (two.relation, two.article_id) == (NEAR_DUPLICATE, original.article_id)
@@ -356,19 +370,33 @@ def test_repair_splits_what_the_old_rule_merged_and_loses_nothing(tmp_path):
     home = "https://courier.example/"
     ferry, orchard, library = ("\n\n".join(STORIES[name][1]) for name in ("ferry", "orchard", "library"))
     # three saved pages under the home-page canonical: one article, two versions
-    (first,) = archive.store_batch([ArticleRecord(text=ferry, content_hash=content_hash(ferry), source="t", url=home, path="p/ferry.html", title="Ferry")])
+    (first,) = archive.store_batch(
+        [
+            ArticleRecord(
+                text=ferry, content_hash=content_hash(ferry), source="t", url=home, path="p/ferry.html", title="Ferry"
+            )
+        ]
+    )
     old_rule_new_version(archive, first.article_id, orchard, "Orchard", home, "p/orchard.html")
     old_rule_new_version(archive, first.article_id, library, "Library", home, "p/library.html")
     # a genuine edit at a crawled URL: one story, must stay one article
     url = "https://courier.example/2026/03/ferry-times"
-    (crawled,) = archive.store_batch([ArticleRecord(text=SHORT, content_hash=content_hash(SHORT), source="t", url=url, fetched_url=url, title="Kayakers")])
+    (crawled,) = archive.store_batch(
+        [
+            ArticleRecord(
+                text=SHORT, content_hash=content_hash(SHORT), source="t", url=url, fetched_url=url, title="Kayakers"
+            )
+        ]
+    )
     corrected = SHORT + "\n\nCorrection: the rescue was on Saturday."
     old_rule_new_version(archive, crawled.article_id, corrected, "Kayakers", url, None)
     archive.close()
     before = all_texts(db)
     sightings_before = query(db, "SELECT count(*) FROM sightings")[0][0]
 
-    dry = subprocess.run([*NEWSMILL, "repair", "--db", str(db), "--dry-run"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    dry = subprocess.run(
+        [*NEWSMILL, "repair", "--db", str(db), "--dry-run"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert dry.returncode == 0, dry.stderr
     assert f"article {first.article_id} ({home}): 3 unrelated stories" in dry.stdout
     assert "1 merged articles; 2 stories would get an article of their own" in dry.stdout
@@ -378,7 +406,9 @@ def test_repair_splits_what_the_old_rule_merged_and_loses_nothing(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "2 stories got an article of their own" in done.stdout
     # every text is still there, now as the text of its own story
-    assert sorted(row[0] for row in query(db, "SELECT text FROM articles")) == sorted([ferry, orchard, library, corrected])
+    assert sorted(row[0] for row in query(db, "SELECT text FROM articles")) == sorted(
+        [ferry, orchard, library, corrected]
+    )
     assert query(db, "SELECT text FROM versions") == [(SHORT,)]
     assert all_texts(db) == before  # the same texts, each once: nothing lost
     for word in ("Osterholm", "brambles"):

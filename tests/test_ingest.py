@@ -47,7 +47,7 @@ def test_examples_are_stored_once_each_and_searchable(db_path):
 @pytest.mark.slow
 def test_stored_article_has_no_chrome_and_keeps_metadata(db_path):
     ingest(EXAMPLES, db=db_path)
-    (title, section, text, published, language), = query(
+    ((title, section, text, published, language),) = query(
         db_path, "select title, section, text, published, language from articles where title like 'В Тбилиси%'"
     )
     assert section == "Транспорт"
@@ -56,7 +56,7 @@ def test_stored_article_has_no_chrome_and_keeps_metadata(db_path):
     for chrome in ("Поделиться", "Читайте также", "Все права защищены", "Telegram"):
         assert chrome not in text
     assert text.startswith("В Тбилиси в субботу открыли")
-    (html_text,), = query(db_path, "select text from articles where title like 'Solar plant%'")
+    ((html_text,),) = query(db_path, "select text from articles where title like 'Solar plant%'")
     for chrome in ("Leave a Reply", "We use cookies", "All rights reserved", "Back to top"):
         assert chrome not in html_text
 
@@ -148,9 +148,18 @@ def test_seed_dumps_come_out_clean(db_path):
     assert reeker.startswith("Washington is ready")
     assert reeker.endswith("extended this year too.")
     assert "\n\nAzerbaijan strong US partner\n\n" in reeker
-    for chrome in ("Leave a Reply", "Your email address", "Trending", "Exit mobile version", "\n\nPublished\n\n", "\n\non\n\n"):
+    for chrome in (
+        "Leave a Reply",
+        "Your email address",
+        "Trending",
+        "Exit mobile version",
+        "\n\nPublished\n\n",
+        "\n\non\n\n",
+    ):
         assert chrome not in reeker
-    rubin = rows["Eric Rubin: US security assistance to Azerbaijan should not be used for offensive purposes against Armenia"]
+    rubin = rows[
+        "Eric Rubin: US security assistance to Azerbaijan should not be used for offensive purposes against Armenia"
+    ]
     assert rubin.startswith("\u201cWhere we do provide")
     assert rubin.endswith("more constructive phase of negotiations.\u201d")
     assert "Show More" not in rubin and "Back to top" not in rubin
@@ -169,7 +178,9 @@ def test_undeclared_legacy_encodings_come_out_right_and_are_recorded(db_path, tm
     (folder / "koi8.txt").write_bytes(rtveli.encode("koi8-r"))
     result = ingest(folder, db=db_path)
     assert result.returncode == 0, result.stderr
-    rows = query(db_path, "select s.encoding, a.title from sightings s join articles a on a.id = s.article_id order by s.path")
+    rows = query(
+        db_path, "select s.encoding, a.title from sightings s join articles a on a.id = s.article_id order by s.path"
+    )
     assert rows == [
         ("cp1251", "Армения ожидает рекордный урожай абрикосов"),
         ("koi8-r", "В Кахетии начался сезон ртвели"),

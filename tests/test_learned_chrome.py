@@ -11,24 +11,34 @@ from tests.conftest import query, run_newsmill
 SITE_LINE = "Sponsored by Absheron Motors"
 
 STORIES = [
-    ("Ferry line to Aktau adds a second vessel",
-     "The ferry operator on the Baku to Aktau route added a second vessel this week, doubling the number of weekly sailings. "
-     "Truck drivers had waited up to six days at the terminal in the spring, the company said, and the new ship should cut that to two."),
-    ("City council approves new bus lanes",
-     "The city council approved forty kilometres of new bus lanes on Thursday, the largest change to the street network in a decade. "
-     "Work on the first corridor along the seafront will start in April and is expected to last until the end of summer."),
-    ("Farmers expect a late pomegranate harvest",
-     "Pomegranate growers in the Goychay district expect the harvest to start two weeks late after a cold and wet May. "
-     "Cooperatives say the fruit is large this year but warn that prices may rise because exporters have already signed contracts."),
-    ("University opens a new research library",
-     "The state university opened a new research library with space for twelve hundred readers and a digitisation workshop. "
-     "The building replaces a reading room from the 1960s that had run out of shelf space and had no climate control for old manuscripts."),
+    (
+        "Ferry line to Aktau adds a second vessel",
+        "The ferry operator on the Baku to Aktau route added a second vessel this week, doubling the number of weekly sailings. "
+        "Truck drivers had waited up to six days at the terminal in the spring, the company said, and the new ship should cut that to two.",
+    ),
+    (
+        "City council approves new bus lanes",
+        "The city council approved forty kilometres of new bus lanes on Thursday, the largest change to the street network in a decade. "
+        "Work on the first corridor along the seafront will start in April and is expected to last until the end of summer.",
+    ),
+    (
+        "Farmers expect a late pomegranate harvest",
+        "Pomegranate growers in the Goychay district expect the harvest to start two weeks late after a cold and wet May. "
+        "Cooperatives say the fruit is large this year but warn that prices may rise because exporters have already signed contracts.",
+    ),
+    (
+        "University opens a new research library",
+        "The state university opened a new research library with space for twelve hundred readers and a digitisation workshop. "
+        "The building replaces a reading room from the 1960s that had run out of shelf space and had no climate control for old manuscripts.",
+    ),
 ]
 
 
 def write_dump(folder: Path, name: str, title: str, body: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    closing = f"Officials said more on the {title.split()[0].lower()} plan would follow, as they explained to reporters."
+    closing = (
+        f"Officials said more on the {title.split()[0].lower()} plan would follow, as they explained to reporters."
+    )
     text = f"{title}\n\n{body}\n\n{closing}\n\n{SITE_LINE}\n"
     (folder / name).write_text(text, encoding="utf-8")
 
@@ -49,7 +59,7 @@ def test_repeated_site_line_is_learned_in_one_run_and_applied_in_the_next(tmp_pa
     write_dump(tmp_path / "tuesday", "0.txt", title, body)
     second = run_newsmill("ingest", tmp_path / "tuesday", "--db", db, "--source", "herald")
     assert second.returncode == 0, second.stderr
-    (text,), = query(db, "select text from articles where title = ?", [title])
+    ((text,),) = query(db, "select text from articles where title = ?", [title])
     assert SITE_LINE not in text
     assert text.endswith("as they explained to reporters.")
 

@@ -15,7 +15,9 @@ from storage.dates import EARLIEST, FUTURE_SLACK, plausible
 
 EXTRACTORS = Path(__file__).resolve().parents[1] / "pipelines" / "extractors"
 # what a second date parser would need
-_PARSING = re.compile(r"(?:import|from) (?:dateutil|dateparser)|strptime\(|fromisoformat\(|parsedate|(?<![.\w])date\(|datetime\(\s*int")
+_PARSING = re.compile(
+    r"(?:import|from) (?:dateutil|dateparser)|strptime\(|fromisoformat\(|parsedate|(?<![.\w])date\(|datetime\(\s*int"
+)
 
 NOW = datetime(2024, 6, 3, 12, 0, tzinfo=UTC)
 
@@ -50,7 +52,7 @@ def test_plausible_is_normalize_without_impossible_dates(value, expected):
 
 
 def test_the_bounds_are_storage_s():
-    assert EARLIEST == datetime(1995, 1, 1, tzinfo=UTC)
+    assert datetime(1995, 1, 1, tzinfo=UTC) == EARLIEST
     assert FUTURE_SLACK.days == 1
 
 

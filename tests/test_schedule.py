@@ -15,18 +15,28 @@ import subprocess
 import sys
 import time
 import tomllib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from tests.fakesite import pages
-from tests.fakesite.server import FakeSite
 
-from crawler.scheduler import JOB_FUNC, Daemon, ScheduleConfig, ScheduleError, Scheduler, default_job_store, job_store, list_plan, reconcile
+from crawler.scheduler import (
+    JOB_FUNC,
+    Daemon,
+    ScheduleConfig,
+    ScheduleError,
+    Scheduler,
+    default_job_store,
+    job_store,
+    list_plan,
+    reconcile,
+)
 from crawler.scheduler_crawl import run_scheduled_crawl
 from crawler.scheduler_plan import describe, is_due, next_due
 from crawler.sources import load_sources, parse_sources
 from storage.archive import Archive
+from tests.fakesite import pages
+from tests.fakesite.server import FakeSite
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSMILL = [sys.executable, "-m", "crawler.cli"]
@@ -58,7 +68,9 @@ def source_table(name: str, base: str, every: str = "1s", hang: bool = False) ->
 
 
 def write_sources(path: Path, site: FakeSite, **tables: dict) -> Path:
-    path.write_text("".join(source_table(name, site.base, **options) for name, options in tables.items()), encoding="utf-8")
+    path.write_text(
+        "".join(source_table(name, site.base, **options) for name, options in tables.items()), encoding="utf-8"
+    )
     return path
 
 
@@ -157,7 +169,9 @@ def long_run(site, tmp_path_factory):
 def test_twenty_consecutive_runs_each_in_its_own_process(long_run):
     quick = finished(long_run["db"], "quick")
     assert len(quick) >= CONSECUTIVE_RUNS
-    assert all(row["status"] == "finished" and row["kind"] == "crawl" for row in quick), [row["status"] for row in quick]
+    assert all(row["status"] == "finished" and row["kind"] == "crawl" for row in quick), [
+        row["status"] for row in quick
+    ]
     # a reactor restarted in one process would fail every run after the first
     assert all(row["stats"]["finish_reason"] == "finished" for row in quick)
     assert not any("ReactorNotRestartable" in json.dumps(row["stats"]) for row in runs(long_run["db"]))
@@ -173,13 +187,18 @@ def test_a_slow_source_never_overlaps_itself_and_the_others_get_their_turn(site,
     slow's run to end, but it is never starved: the two take turns."""
     sources = write_sources(tmp_path / "sources.toml", site, slow={"hang": True}, quick={})
     config = ScheduleConfig.build(
-        sources, tmp_path / "archive.db", stop_grace=1, settings={**FAST_SETTINGS, "DOWNLOAD_TIMEOUT": str(SLOW_TIMEOUT)},
+        sources,
+        tmp_path / "archive.db",
+        stop_grace=1,
+        settings={**FAST_SETTINGS, "DOWNLOAD_TIMEOUT": str(SLOW_TIMEOUT)},
     )
     db = Path(config.db_path)
     daemon = Daemon(config, load_sources(sources))
     daemon.start()
     try:
-        eventually(lambda: len(finished(db, "slow")) >= 2 and finished(db, "quick"), what="two runs of slow, one of quick")
+        eventually(
+            lambda: len(finished(db, "slow")) >= 2 and finished(db, "quick"), what="two runs of slow, one of quick"
+        )
     finally:
         daemon.stop()
     slow = runs(db, "slow")
@@ -197,8 +216,10 @@ def test_a_slow_source_never_overlaps_itself_and_the_others_get_their_turn(site,
 @pytest.mark.slow
 def test_scheduler_memory_stays_flat_over_twenty_runs(long_run):
     growth = long_run["rss"]["end"] - long_run["rss"]["warm"]
-    print(f"scheduler RSS after run 5: {long_run['rss']['warm']} kB, after run {CONSECUTIVE_RUNS}: "
-          f"{long_run['rss']['end']} kB, growth {growth} kB, {long_run['seconds']:.0f}s")
+    print(
+        f"scheduler RSS after run 5: {long_run['rss']['warm']} kB, after run {CONSECUTIVE_RUNS}: "
+        f"{long_run['rss']['end']} kB, growth {growth} kB, {long_run['seconds']:.0f}s"
+    )
     assert growth < RSS_GROWTH_BOUND_KB
 
 
@@ -221,16 +242,17 @@ def test_a_start_reconciles_the_persisted_plan_with_the_sources_file(site, long_
     config = long_run["config"]
     # `quick` now runs on a cron schedule, `fresh` is new, and `gone`, persisted here by an
     # earlier start, left the file
-    scheduler = Scheduler(jobstores={"default": job_store(config)}, timezone=timezone.utc)
+    scheduler = Scheduler(jobstores={"default": job_store(config)}, timezone=UTC)
     scheduler.start(paused=True)
     scheduler.add_job(JOB_FUNC, "interval", hours=1, id="gone", kwargs=config.job_kwargs("gone"))
     scheduler.shutdown(wait=False)
     edited = tmp_path / "sources.toml"
     edited.write_text(
-        source_table("quick", site.base).replace('every = "1s"', 'schedule = "0 * * * *"') + source_table("fresh", site.base, every="2h"),
+        source_table("quick", site.base).replace('every = "1s"', 'schedule = "0 * * * *"')
+        + source_table("fresh", site.base, every="2h"),
         encoding="utf-8",
     )
-    scheduler = Scheduler(jobstores={"default": job_store(config)}, timezone=timezone.utc)
+    scheduler = Scheduler(jobstores={"default": job_store(config)}, timezone=UTC)
     scheduler.start(paused=True)  # paused: the plan is rewritten, nothing runs
     try:
         plan = reconcile(scheduler, scheduler.get_jobs(), load_sources(edited), config)
@@ -241,7 +263,7 @@ def test_a_start_reconciles_the_persisted_plan_with_the_sources_file(site, long_
     assert set(jobs) == {"quick", "fresh"}
     assert str(jobs["quick"].trigger).startswith("cron[") and jobs["quick"].next_run_time.minute == 0
     # `fresh` never ran: due at once
-    assert jobs["fresh"].next_run_time <= datetime.now(timezone.utc)
+    assert jobs["fresh"].next_run_time <= datetime.now(UTC)
     assert jobs["fresh"].kwargs["source"] == "fresh" and jobs["fresh"].max_instances == 1 and jobs["fresh"].coalesce
 
 
@@ -255,12 +277,12 @@ def test_a_restart_after_missed_runs_makes_exactly_one_catch_up_run(site, tmp_pa
     first = Daemon(config, load_sources(sources))
     [entry] = first.start()
     first.stop()
-    assert entry.change == "added" and entry.next_run > datetime.now(timezone.utc) + timedelta(minutes=50)
+    assert entry.change == "added" and entry.next_run > datetime.now(UTC) + timedelta(minutes=50)
 
     # The daemon was down for three hours: move the persisted plan back, as time would have.
-    store = Scheduler(jobstores={"default": job_store(config)}, timezone=timezone.utc)
+    store = Scheduler(jobstores={"default": job_store(config)}, timezone=UTC)
     store.start(paused=True)
-    store.modify_job("hourly", next_run_time=datetime.now(timezone.utc) - timedelta(hours=3, seconds=5))
+    store.modify_job("hourly", next_run_time=datetime.now(UTC) - timedelta(hours=3, seconds=5))
     store.shutdown(wait=False)
 
     # restart: `hourly` keeps its (overdue) place in the plan; the four missed runs make one
@@ -276,7 +298,7 @@ def test_a_restart_after_missed_runs_makes_exactly_one_catch_up_run(site, tmp_pa
     assert runs(db, "hourly")[1]["stats"]["newsmill/stored"] == 2
     [entry] = list_plan(config, load_sources(sources))
     assert entry.source == "hourly" and entry.change == "kept"
-    assert timedelta(minutes=50) < entry.next_run - datetime.now(timezone.utc) <= timedelta(hours=1)
+    assert timedelta(minutes=50) < entry.next_run - datetime.now(UTC) <= timedelta(hours=1)
 
 
 def newsmill(*args, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -351,12 +373,29 @@ def test_sigterm_stops_the_daemon_gracefully(site, tmp_path):
     # the hanging page holds the crawl for 5 s: time to send SIGTERM while it runs, even on a
     # loaded machine; Scrapy's graceful stop then waits for that download, inside the grace period
     daemon = subprocess.Popen(
-        [*NEWSMILL, "schedule", "--sources", sources, "--db", db, "--stop-grace", "20", *overrides(), "-s", "DOWNLOAD_TIMEOUT=5"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            *NEWSMILL,
+            "schedule",
+            "--sources",
+            sources,
+            "--db",
+            db,
+            "--stop-grace",
+            "20",
+            *overrides(),
+            "-s",
+            "DOWNLOAD_TIMEOUT=5",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         # the hanging source's crawl has opened its run and waits on the page
-        eventually(lambda: any(row["status"] == "running" for row in runs(db, "stuck")), timeout=60, what="a running crawl")
+        eventually(
+            lambda: any(row["status"] == "running" for row in runs(db, "stuck")), timeout=60, what="a running crawl"
+        )
         daemon.send_signal(signal.SIGTERM)
         _, stderr = daemon.communicate(timeout=60)
     finally:
@@ -374,10 +413,11 @@ def test_sigterm_stops_the_daemon_gracefully(site, tmp_path):
 
 def test_due_means_never_ran_or_the_interval_passed_or_cron_fired_since(site):
     sources = load_sources_text(
-        site, '[sources.every]\nfeeds = ["{base}/feed.xml"]\nevery = "30m"\n\n'
+        site,
+        '[sources.every]\nfeeds = ["{base}/feed.xml"]\nevery = "30m"\n\n'
         '[sources.cron]\nfeeds = ["{base}/feed.xml"]\nschedule = "0 6 * * *"\n',
     )
-    now = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
     every, cron = sources["every"], sources["cron"]
     assert is_due(every, None, now) and is_due(cron, None, now)
     assert not is_due(every, now - timedelta(minutes=20), now)
@@ -386,7 +426,7 @@ def test_due_means_never_ran_or_the_interval_passed_or_cron_fired_since(site):
     assert next_due(every, now - timedelta(minutes=20), now) == now + timedelta(minutes=10)
     assert is_due(cron, now - timedelta(hours=7), now)  # 06:00 fired since 05:00
     assert not is_due(cron, now - timedelta(hours=5), now)  # last run 07:00, next firing tomorrow
-    assert next_due(cron, now - timedelta(hours=5), now) == datetime(2026, 11, 25, 6, 0, tzinfo=timezone.utc)
+    assert next_due(cron, now - timedelta(hours=5), now) == datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
     assert describe(every) == "every 30m" and describe(cron) == "cron 0 6 * * *"
 
 

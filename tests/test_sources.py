@@ -62,7 +62,7 @@ def test_shipped_config_is_a_valid_commented_example():
     assert "[sources.example]" in text
     assert load_sources(ROOT / "config" / "sources.toml") == {}  # nothing live until a user adds a source
     # the commented example itself must be valid when uncommented
-    example = text[text.index("# [sources.example]"):].splitlines()
+    example = text[text.index("# [sources.example]") :].splitlines()
     uncommented = "\n".join(line[2:] for line in example if line.startswith("# ") and ("=" in line or "[" in line[:3]))
     assert "example" in load_sources_from_text(uncommented)
 
@@ -118,7 +118,9 @@ def test_durations(text, seconds):
 
 
 def test_revisit_policies(tmp_path):
-    path = write(tmp_path, """
+    path = write(
+        tmp_path,
+        """
         [sources.a]
         feeds = ["https://a.test/rss"]
         revisit = "never"
@@ -128,6 +130,7 @@ def test_revisit_policies(tmp_path):
         [sources.c]
         feeds = ["https://a.test/rss"]
         revisit = "6h"
-    """)
+    """,
+    )
     sources = load_sources(path)
     assert [sources[name].revisit_after for name in "abc"] == [None, 0, 6 * 3600]

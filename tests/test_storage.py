@@ -10,8 +10,20 @@ from storage import Archive, ArticleRecord, RejectRecord
 from storage.db import write_transaction
 
 CONTRACT = {
-    "articles": {"id", "url", "title", "text", "author", "published", "language", "section", "site",
-                 "content_hash", "first_seen", "last_seen"},
+    "articles": {
+        "id",
+        "url",
+        "title",
+        "text",
+        "author",
+        "published",
+        "language",
+        "section",
+        "site",
+        "content_hash",
+        "first_seen",
+        "last_seen",
+    },
     "sightings": {"id", "article_id", "url", "path", "source", "relation", "seen_at", "run_id"},
     "runs": {"id", "kind", "started_at", "finished_at", "stats"},
     "rejects": {"id", "run_id", "url", "path", "reason", "at"},
@@ -69,12 +81,16 @@ def test_same_url_with_an_edited_text_becomes_a_version(tmp_path):
     url = "https://news.example/a"
     text = " ".join(f"sentence {n} of the story about the harbour." for n in range(20))
     first = ArticleRecord(text=text, content_hash="1" * 64, url=url, fetched_url=url, title="Old headline")
-    changed = ArticleRecord(text=text + " A late correction.", content_hash="2" * 64, url=url, fetched_url=url, title="New headline")
+    changed = ArticleRecord(
+        text=text + " A late correction.", content_hash="2" * 64, url=url, fetched_url=url, title="New headline"
+    )
     (original,) = archive.store_batch([first])
     (update,) = archive.store_batch([changed])
     assert (original.relation, update.relation) == ("original", "new_version")
     assert update.article_id == original.article_id
     row = archive.db.execute("select title, content_hash from articles").fetchone()
     assert row == ("New headline", changed.content_hash)
-    assert archive.db.execute("select title, content_hash from versions").fetchall() == [("Old headline", first.content_hash)]
+    assert archive.db.execute("select title, content_hash from versions").fetchall() == [
+        ("Old headline", first.content_hash)
+    ]
     archive.close()

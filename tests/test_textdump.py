@@ -67,8 +67,7 @@ def test_seed_004_title_first_line():
     result = clean_text_dump(_seed("004_92bfb2213d6b302e.txt"))
     assert result is not None
     assert result.title == (
-        "Eric Rubin: US security assistance to Azerbaijan should not be used "
-        "for offensive purposes against Armenia"
+        "Eric Rubin: US security assistance to Azerbaijan should not be used for offensive purposes against Armenia"
     )
     assert result.section is None
     assert result.paragraphs[0].startswith("“Where we do provide")

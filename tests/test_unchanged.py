@@ -21,7 +21,7 @@ def ingest(folder: Path, db: Path, *extra: str):
 
 
 def run_stats(db: Path) -> dict:
-    (stats,), = query(db, "select stats from runs order by id desc limit 1")
+    ((stats,),) = query(db, "select stats from runs order by id desc limit 1")
     return json.loads(stats)
 
 
@@ -44,13 +44,18 @@ def test_a_rerun_marks_everything_seen_without_extracting_it(folder, db_path):
 
     result = ingest(folder, db_path)
 
-    assert f"already in archive          {DOCUMENTS} ({DOCUMENTS} with the same bytes: not extracted again)" in result.stdout
+    assert (
+        f"already in archive          {DOCUMENTS} ({DOCUMENTS} with the same bytes: not extracted again)"
+        in result.stdout
+    )
     assert run_stats(db_path)["newsmill/extraction_skipped"] == DOCUMENTS
     assert counts(db_path) == before
-    (rerun_id,), = query(db_path, "select max(id) from runs")
+    ((rerun_id,),) = query(db_path, "select max(id) from runs")
     for sighting_id, last_seen_at, run_id in query(db_path, "select id, last_seen_at, run_id from sightings"):
         assert last_seen_at >= first_seen[sighting_id] and run_id == rerun_id
-    assert query(db_path, "select count(*) from articles where last_seen < (select max(last_seen_at) from sightings)") == [(0,)]
+    assert query(
+        db_path, "select count(*) from articles where last_seen < (select max(last_seen_at) from sightings)"
+    ) == [(0,)]
 
 
 @pytest.mark.slow
@@ -60,7 +65,10 @@ def test_changed_bytes_are_extracted_and_judged_as_always(folder, db_path):
     # the same story with other line endings: new bytes, the same text
     port.write_bytes(port.read_bytes().replace(b"\n", b"\r\n"))
     rail = folder / "caspian-herald" / "003_rail-timetable.txt"
-    rail.write_text(rail.read_text(encoding="utf-8") + "\nThe ministry added two night trains on Sunday evening.\n", encoding="utf-8")
+    rail.write_text(
+        rail.read_text(encoding="utf-8") + "\nThe ministry added two night trains on Sunday evening.\n",
+        encoding="utf-8",
+    )
 
     ingest(folder, db_path)
 

@@ -6,22 +6,26 @@ from __future__ import annotations
 import pytest
 
 from crawler.items import TEXT, RawDocument
-from pipelines.rejects import Rejected
 from pipelines.core import Knowledge, RoadRules
+from pipelines.rejects import Rejected
 from pipelines.workers import ExtractionPool
 from tests import worker_faults
 from tests.conftest import EXAMPLES, query, run_newsmill
 
 
 def stored(db):
-    return query(db, "select a.title, s.relation, s.path from sightings s join articles a on a.id = s.article_id order by s.path")
+    return query(
+        db, "select a.title, s.relation, s.path from sightings s join articles a on a.id = s.article_id order by s.path"
+    )
 
 
 @pytest.mark.slow
 def test_worker_pool_gives_the_same_archive_as_inline_extraction(tmp_path):
     inline, pooled = tmp_path / "inline.db", tmp_path / "pooled.db"
     first = run_newsmill("ingest", EXAMPLES, "--db", inline, "-s", "NEWSMILL_WORKERS=0")
-    second = run_newsmill("ingest", EXAMPLES, "--db", pooled, "-s", "NEWSMILL_WORKERS=2", "-s", "NEWSMILL_MAX_IN_FLIGHT=3")
+    second = run_newsmill(
+        "ingest", EXAMPLES, "--db", pooled, "-s", "NEWSMILL_WORKERS=2", "-s", "NEWSMILL_MAX_IN_FLIGHT=3"
+    )
     assert first.returncode == second.returncode == 0, second.stderr
     assert stored(inline) == stored(pooled)
     stats = query(pooled, "select json_extract(stats, '$.\"newsmill/extraction_workers\"') from runs")
@@ -41,7 +45,11 @@ def document() -> RawDocument:
 
 @pytest.mark.parametrize(
     ("work", "code"),
-    [(worker_faults.hang, "timeout"), (worker_faults.die, "worker_died"), (worker_faults.hog_memory, "too_much_memory")],
+    [
+        (worker_faults.hang, "timeout"),
+        (worker_faults.die, "worker_died"),
+        (worker_faults.hog_memory, "too_much_memory"),
+    ],
 )
 @pytest.mark.slow
 def test_a_bad_document_becomes_a_reject_and_the_pool_goes_on(pool, work, code):

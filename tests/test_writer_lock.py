@@ -42,8 +42,11 @@ def release_lock(holder: subprocess.Popen) -> None:
 
 def newsmill_process(*args) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", *map(str, args)], cwd=REPO,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "crawler.cli", *map(str, args)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -68,7 +71,9 @@ def test_a_second_writer_is_refused_in_one_line_when_the_wait_runs_out(db_path):
     assert lines[0].startswith(f"WARNING: waiting for pid {holder.pid} (newsmill ingest held-by-test, since ")
     assert lines[0].endswith(f") to finish writing {db_path}")
     assert len(lines) == 2, lines
-    assert lines[1].startswith(f"newsmill: {db_path} is being written by pid {holder.pid} (newsmill ingest held-by-test, since ")
+    assert lines[1].startswith(
+        f"newsmill: {db_path} is being written by pid {holder.pid} (newsmill ingest held-by-test, since "
+    )
     assert lines[1].endswith("gave up after 1 s (NEWSMILL_WRITER_WAIT)")
     assert waited < 20
     # refused before writing anything: not even a run row
@@ -119,7 +124,12 @@ def test_two_real_ingests_at_once_interleave_their_batches_and_both_land(db_path
 
 def test_crawlers_of_one_process_share_the_hold_and_other_processes_see_it(tmp_path):
     db = tmp_path / "shared.db"
-    probe = [sys.executable, "-c", "import sys; from storage import writer_lock; print(writer_lock.is_held_elsewhere(sys.argv[1]))", str(db)]
+    probe = [
+        sys.executable,
+        "-c",
+        "import sys; from storage import writer_lock; print(writer_lock.is_held_elsewhere(sys.argv[1]))",
+        str(db),
+    ]
     seen_from_outside = lambda: subprocess.run(probe, cwd=REPO, capture_output=True, text=True).stdout.strip()  # noqa: E731
 
     writer_lock.acquire(db, wait=0)

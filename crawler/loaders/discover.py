@@ -129,11 +129,15 @@ def _walk(directory, info, max_bytes, follow_symlinks, entered, roots) -> Iterat
             if entry.is_symlink():
                 if not follow_symlinks:
                     if kind_of(entry.name) or _is_dir_following(path):
-                        yield Skipped(printable_path(path), "symlink", "symbolic link not followed (use --follow-symlinks)")
+                        yield Skipped(
+                            printable_path(path), "symlink", "symbolic link not followed (use --follow-symlinks)"
+                        )
                     continue
                 target_info = os.stat(path)
                 if not _inside(path, roots) and (kind_of(entry.name) or stat.S_ISDIR(target_info.st_mode)):
-                    yield Skipped(printable_path(path), "symlink_outside", "symbolic link out of the given folders: not followed")
+                    yield Skipped(
+                        printable_path(path), "symlink_outside", "symbolic link out of the given folders: not followed"
+                    )
                     continue
             else:
                 target_info = entry.stat(follow_symlinks=False)

@@ -30,13 +30,21 @@ class FetchOneSpider(scrapy.Spider):
     def keep(self, response):
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
         self.document = RawDocument(
-            kind=HTML, source=self.source_name, body=response.body, url=response.url,
-            declared_encoding=content_type, fetched_at=utc_now(),
+            kind=HTML,
+            source=self.source_name,
+            body=response.body,
+            url=response.url,
+            declared_encoding=content_type,
+            fetched_at=utc_now(),
         )
 
     def failed(self, failure):
         reason = failure.getErrorMessage() or type(failure.value).__name__
         self.document = RawDocument(
-            kind=HTML, source=self.source_name, url=self.url, fetched_at=utc_now(),
-            skip_code="fetch_failed", skip_reason=f"could not fetch: {reason}",
+            kind=HTML,
+            source=self.source_name,
+            url=self.url,
+            fetched_at=utc_now(),
+            skip_code="fetch_failed",
+            skip_reason=f"could not fetch: {reason}",
         )

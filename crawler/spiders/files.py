@@ -14,8 +14,8 @@ from collections.abc import Iterable
 import scrapy
 
 from crawler.items import TEXT, RawDocument
-from crawler.loaders.discover import Skipped, discover
 from crawler.loaders.batch import learn_batch_repeats
+from crawler.loaders.discover import Skipped, discover
 from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES
 from crawler.loaders.read import read_document
 from pipelines.private_apis import items_in_pipelines
@@ -57,7 +57,9 @@ class FilesSpider(scrapy.Spider):
                     kind="file", source=source, path=entry.path, skip_code=entry.code, skip_reason=entry.reason
                 )
                 continue
-            document = read_document(entry, source=source, max_decompressed=max_decompressed, fetched_at=fetched_at, timezone=zone)
+            document = read_document(
+                entry, source=source, max_decompressed=max_decompressed, fetched_at=fetched_at, timezone=zone
+            )
             if entry.kind == TEXT:
                 document.batch_repeats = repeats.get(os.path.dirname(entry.path), frozenset())
             yield document

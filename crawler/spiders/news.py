@@ -21,7 +21,7 @@ RawDocument with skip_code set, so the store pipeline records it in `rejects`.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import scrapy
@@ -89,7 +89,9 @@ class NewsSpider(scrapy.Spider):
         # dates the site gives without a zone: the source's `timezone`, else the run's
         self.timezone = self.source.timezone or settings.get("NEWSMILL_TIMEZONE") or None
         if self.timezone and not is_zone(self.timezone):
-            raise SourceError(f"NEWSMILL_TIMEZONE {self.timezone!r} is not an IANA time zone like 'Europe/Paris' or 'UTC'")
+            raise SourceError(
+                f"NEWSMILL_TIMEZONE {self.timezone!r} is not an IANA time zone like 'Europe/Paris' or 'UTC'"
+            )
         self.max_size = settings.getint("DOWNLOAD_MAXSIZE")
         self.links = LinkExtractor(deny=[pattern.pattern for pattern in source.deny], unique=True)
 
@@ -149,9 +151,8 @@ class NewsSpider(scrapy.Spider):
         # A feed lists articles by definition; deny rules and the site boundary still apply.
         for url in links:
             url = response.urljoin(url)
-            if self._on_site(url) and not self.source.is_denied(url):
-                if request := self._article_request(url):
-                    yield request
+            if self._on_site(url) and not self.source.is_denied(url) and (request := self._article_request(url)):
+                yield request
 
     def parse_sitemap(self, response):
         try:
@@ -169,9 +170,8 @@ class NewsSpider(scrapy.Spider):
                 yield request
         self.crawler.stats.inc_value("newsmill/crawl/sitemap_links", len(found.pages))
         for url in found.pages:
-            if self._is_article(url):
-                if request := self._article_request(url):
-                    yield request
+            if self._is_article(url) and (request := self._article_request(url)):
+                yield request
 
     def parse_robots(self, response):
         for url in robots_sitemaps(response.body, response.url):
@@ -200,7 +200,9 @@ class NewsSpider(scrapy.Spider):
             return None
         self.scheduled.add(key)
         self.pages_left -= 1
-        callback = {FEED: self.parse_feed, SITEMAP: self.parse_sitemap, ROBOTS: self.parse_robots}.get(role, self.parse_page)
+        callback = {FEED: self.parse_feed, SITEMAP: self.parse_sitemap, ROBOTS: self.parse_robots}.get(
+            role, self.parse_page
+        )
         meta = {ROLE: role}
         if hops is not None:
             meta[HOPS] = hops
@@ -219,7 +221,7 @@ class NewsSpider(scrapy.Spider):
             return False
         if revisit_after is None:
             return True
-        return datetime.fromisoformat(last_seen) > datetime.now(timezone.utc) - timedelta(seconds=revisit_after)
+        return datetime.fromisoformat(last_seen) > datetime.now(UTC) - timedelta(seconds=revisit_after)
 
     def _is_article(self, url: str) -> bool:
         return self._on_site(url) and self.source.is_article(url)
@@ -235,7 +237,9 @@ class NewsSpider(scrapy.Spider):
 
     def _document(self, response) -> RawDocument:
         if not isinstance(response, TextResponse):
-            return self._skipped(response.url, "not_html", f"not an HTML page ({_content_type(response) or 'no Content-Type'})")
+            return self._skipped(
+                response.url, "not_html", f"not an HTML page ({_content_type(response) or 'no Content-Type'})"
+            )
         return RawDocument(
             kind=HTML,
             source=self.source_name,

@@ -25,9 +25,7 @@ _ITEM_LINKS = etree.XPath(
     " | //*[local-name()='item'][not(*[local-name()='link'])]/*[local-name()='guid'][not(@isPermaLink='false')]/text()"
     " | //*[local-name()='item']/@*[local-name()='about']"
 )
-_ENTRY_LINKS = etree.XPath(
-    "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
-)
+_ENTRY_LINKS = etree.XPath("//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href")
 
 
 class NotAFeed(Refusal, ValueError):

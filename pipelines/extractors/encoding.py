@@ -54,7 +54,7 @@ def decode(body: bytes, *, is_html: bool, content_type: str | None = None) -> tu
     """Return (text, encoding name). Raises Undecodable with code "binary" or "undecodable"."""
     bom_encoding, bom = read_bom(body)
     if bom_encoding:
-        return body[len(bom):].decode(bom_encoding, errors="replace"), resolve_encoding(bom_encoding) or bom_encoding
+        return body[len(bom) :].decode(bom_encoding, errors="replace"), resolve_encoding(bom_encoding) or bom_encoding
     if _looks_binary(body[:SNIFF_BYTES]):
         raise Undecodable("binary", "binary data, not text (NUL or control bytes)")
     declared = http_content_type_encoding(content_type) if content_type else None

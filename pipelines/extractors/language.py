@@ -93,8 +93,46 @@ def normalize_language_code(value: str) -> str | None:
 # --- text dumps: the script first, where it tells ----------------------------------
 
 _ENGLISH_STOPWORDS = frozenset(
-    "the of and to in a is that for on with as was by at it from he said his are be has "
-    "have this an its were not will which their but they after been also who".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "with",
+        "as",
+        "was",
+        "by",
+        "at",
+        "it",
+        "from",
+        "he",
+        "said",
+        "his",
+        "are",
+        "be",
+        "has",
+        "have",
+        "this",
+        "an",
+        "its",
+        "were",
+        "not",
+        "will",
+        "which",
+        "their",
+        "but",
+        "they",
+        "after",
+        "been",
+        "also",
+        "who",
+    ]
 )
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
 # Letters per script, counted with regexes: a per-character Python loop cost more than the

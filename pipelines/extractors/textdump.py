@@ -245,7 +245,11 @@ def _mark_body(dump: _Dump) -> tuple[int, int, int] | None:
         if rules[index] is None:
             rules[index] = "tail:after-stop"
     body_end = next(
-        (index for index in range(stop - 1, body_start - 1, -1) if rules[index] is None and _is_paragraph(lines[index])),
+        (
+            index
+            for index in range(stop - 1, body_start - 1, -1)
+            if rules[index] is None and _is_paragraph(lines[index])
+        ),
         body_start,
     )
     for index in range(body_end + 1, stop):
@@ -286,7 +290,9 @@ def clean_text_dump(
     dates = head_dates or late_dates
     # "Updated: ..." is the last change; the publication date is the first other dateline
     updates = [found for index, found in dates if is_update_line(lines[index])]
-    first = ([found for index, found in dates if not is_update_line(lines[index])] or [found for _, found in dates] or [None])[0]
+    first = (
+        [found for index, found in dates if not is_update_line(lines[index])] or [found for _, found in dates] or [None]
+    )[0]
     published = normalize(first, timezone) if first else None
     modified = normalize(updates[0], timezone) if updates and updates[0] != first else None
     title = lines[dump.title_index] if dump.title_index is not None else None

@@ -252,10 +252,25 @@ def _not_bylines(tests: Sequence[_Test]) -> Finder:
 
 # expression list, index, SHA-256 of the expression text the twin mirrors, twin factory
 TWINS: list[tuple[str, int, str, Callable[[Sequence[_Test]], Finder]]] = [
-    ("OVERALL_DISCARD_XPATH", 0, "a837e58a1b1ea116ce1dada53d856dec093fe9f64b37dc503698e30f96a87dd3", _overall_discard_sections),
-    ("OVERALL_DISCARD_XPATH", 1, "c1d5b70b8cd03783545d6b715c69062ae6967c222b2d8f4e2399762362d426c0", _overall_discard_hidden),
+    (
+        "OVERALL_DISCARD_XPATH",
+        0,
+        "a837e58a1b1ea116ce1dada53d856dec093fe9f64b37dc503698e30f96a87dd3",
+        _overall_discard_sections,
+    ),
+    (
+        "OVERALL_DISCARD_XPATH",
+        1,
+        "c1d5b70b8cd03783545d6b715c69062ae6967c222b2d8f4e2399762362d426c0",
+        _overall_discard_hidden,
+    ),
     ("REMOVE_COMMENTS_XPATH", 0, "5d97216ca15d05582de538174e876b27626b7a166810320152081c7e26bb5ca2", _comment_sections),
-    ("REMOVE_COMMENTS_AND_LISTS_XPATH", 0, "9cc18d34e6e2d258172b5df02bc44e578c95ef709b8e06722846c7a410c3a46f", _comment_sections_and_lists),
+    (
+        "REMOVE_COMMENTS_AND_LISTS_XPATH",
+        0,
+        "9cc18d34e6e2d258172b5df02bc44e578c95ef709b8e06722846c7a410c3a46f",
+        _comment_sections_and_lists,
+    ),
     ("RAW_TREE_PRUNE_XPATH", 0, "01e7c660fd6406f29932819d2dbd7530e2f3bdac11dde83565e977e391303444", _appended_articles),
     ("AUTHOR_XPATHS", 0, "4d49fee6aa1c77f41b63f65c014f6b50ea6af77795067d2ff513624f8b9323f7", _author_names),
     ("AUTHOR_XPATHS", 1, "6120fddc3d75e8ea3141a2627a84df8aed293cac91fc1b45773c0441031df9ef", _author_bylines),
@@ -289,7 +304,12 @@ def install() -> list[str]:
         if expressions is None:
             continue
         if index >= len(expressions):
-            warn_once(f"twin {list_name}[{index}]", "trafilatura's %s has no [%d] any more; its twin is not used", list_name, index)
+            warn_once(
+                f"twin {list_name}[{index}]",
+                "trafilatura's %s has no [%d] any more; its twin is not used",
+                list_name,
+                index,
+            )
             continue
         current = expressions[index]
         if isinstance(current, Twin):

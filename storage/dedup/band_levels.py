@@ -55,9 +55,12 @@ class BandLevels:
         sql = self._lookup_sql.get(len(keys))
         if sql is None:
             marks = ",".join("?" * len(keys))
-            sql = " UNION ALL ".join(
-                f"SELECT article_id FROM {table} WHERE band_key IN ({marks})" for table, _limit in LEVELS
-            ) + f" LIMIT {MAX_ROWS_PER_LOOKUP}"
+            sql = (
+                " UNION ALL ".join(
+                    f"SELECT article_id FROM {table} WHERE band_key IN ({marks})" for table, _limit in LEVELS
+                )
+                + f" LIMIT {MAX_ROWS_PER_LOOKUP}"
+            )
             self._lookup_sql[len(keys)] = sql
         for (article_id,) in self.db.execute(sql, list(keys) * len(LEVELS)):
             yield article_id
@@ -65,7 +68,7 @@ class BandLevels:
     def compact(self) -> None:
         """Move rows of every full level down. Runs inside the caller's write transaction."""
         rows = dict(self.db.execute("SELECT level, rows FROM band_level_rows").fetchall())
-        for level, (table, limit) in enumerate(LEVELS[:-1]):
+        for level, (_table, limit) in enumerate(LEVELS[:-1]):
             if limit is None or rows.get(level, 0) <= limit:
                 continue
             moved = self._move_slice(level) if level else self._move_all(level)

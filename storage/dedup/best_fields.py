@@ -63,9 +63,7 @@ def merge_from_copy(db: Database, article_id: int, record: ArticleRecord, sighti
         value = getattr(record, name)
         if value and not current[name]:
             updates[name] = value
-    if record.published and (
-        not published or origin_rank(record.published_origin) > origin_rank(published_origin)
-    ):
+    if record.published and (not published or origin_rank(record.published_origin) > origin_rank(published_origin)):
         updates[PUBLISHED] = record.published
         updates["published_origin"] = record.published_origin
     if record.url and not url and not _url_taken(db, record.url):

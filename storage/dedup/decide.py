@@ -40,8 +40,8 @@ from storage.records import (
     DUPLICATE,
     FILE,
     NEAR_DUPLICATE,
-    ORIGINAL,
     NEW_VERSION,
+    ORIGINAL,
     ArticleRecord,
     Decision,
 )
@@ -52,7 +52,9 @@ logger = logging.getLogger(__name__)
 class Decider:
     """Decides and writes one record at a time; the caller holds the write transaction."""
 
-    def __init__(self, db: Database, near_duplicates: NearDuplicateIndex, near_duplicate_threshold: float = DEFAULT_THRESHOLD):
+    def __init__(
+        self, db: Database, near_duplicates: NearDuplicateIndex, near_duplicate_threshold: float = DEFAULT_THRESHOLD
+    ):
         self.db = db
         self.near_duplicates = near_duplicates
         self.near_duplicate_threshold = near_duplicate_threshold
@@ -107,7 +109,14 @@ class Decider:
             here = self._sighting_here(match.article_id, record, place)
             similarity = round(match.similarity, 4)
             decision = self._sight(
-                match.article_id, NEAR_DUPLICATE, record, run_id, now, here, similarity=similarity, note=note,
+                match.article_id,
+                NEAR_DUPLICATE,
+                record,
+                run_id,
+                now,
+                here,
+                similarity=similarity,
+                note=note,
                 place=place,
             )
             if not decision.already_seen_here:
@@ -206,7 +215,9 @@ class Decider:
             [record.title, record.text, record.content_hash, len(record.text.split()), record.modified, article_id],
         )
 
-    def _sighting_here(self, article_id: int, record: ArticleRecord, place: str | None) -> tuple[int, str | None] | None:
+    def _sighting_here(
+        self, article_id: int, record: ArticleRecord, place: str | None
+    ) -> tuple[int, str | None] | None:
         """(id, content_hash) of the article's sighting at this record's place (URL `place`,
         record.path), if it has one."""
         return self.db.execute(
@@ -248,8 +259,23 @@ class Decider:
             "INSERT INTO sightings (article_id, url, path, source, relation, similarity, seen_at, last_seen_at, "
             "run_id, content_hash, encoding, raw_hash, collector, canonical_url, identity_note) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [article_id, place, record.path, record.source, relation, similarity, now, now, run_id,
-             record.content_hash, record.encoding, record.raw_hash, record.collected_by, record.canonical_url, note],
+            [
+                article_id,
+                place,
+                record.path,
+                record.source,
+                relation,
+                similarity,
+                now,
+                now,
+                run_id,
+                record.content_hash,
+                record.encoding,
+                record.raw_hash,
+                record.collected_by,
+                record.canonical_url,
+                note,
+            ],
         )
         sighting_id = cursor.lastrowid
         if relation == ORIGINAL:

@@ -133,8 +133,7 @@ def band_keys(signature: np.ndarray) -> tuple[int, ...]:
     SQLite's signed 64-bit INTEGER. Plain integer arithmetic: the same in every process."""
     raw = signature[: BANDS * ROWS_PER_BAND].astype("<u4", copy=False).tobytes()
     return tuple(
-        (int.from_bytes(raw[offset : offset + _BAND_WIDTH], "little") + band * 0x9E3779B97F4A7C15)
-        % _MERSENNE_61
+        (int.from_bytes(raw[offset : offset + _BAND_WIDTH], "little") + band * 0x9E3779B97F4A7C15) % _MERSENNE_61
         for band, offset in enumerate(range(0, len(raw), _BAND_WIDTH))
     )
 

@@ -69,7 +69,9 @@ class NearDuplicateIndex:
                 layout,
             )
         else:
-            stored = dict(zip(("algorithm", "shingle_words", "num_perm", "seed", "bands", "rows_per_band", "probe"), row))
+            stored = dict(
+                zip(("algorithm", "shingle_words", "num_perm", "seed", "bands", "rows_per_band", "probe"), row)
+            )
             if stored != layout:
                 raise LayoutMismatch(
                     f"near-duplicate index was built with {stored}, this code computes {layout}; "
@@ -95,8 +97,11 @@ class NearDuplicateIndex:
             # Jaccard those edits can leave, less the same margin
             bar = min(bar, same_story.least_short_copy_jaccard(len(fingerprint.shingle_list)) - ESTIMATE_MARGIN)
         shortlist = sorted(
-            (article_id for article_id, (text_estimate, copy_estimate) in estimates.items()
-             if max(text_estimate, copy_estimate) >= bar),
+            (
+                article_id
+                for article_id, (text_estimate, copy_estimate) in estimates.items()
+                if max(text_estimate, copy_estimate) >= bar
+            ),
             key=lambda article_id: (-max(estimates[article_id]), -hits[article_id], article_id),
         )[:MAX_VERIFIED]
         best: NearMatch | None = None
@@ -170,8 +175,12 @@ class NearDuplicateIndex:
             return
         self.db.execute(
             "INSERT OR IGNORE INTO copy_minhash (sighting_id, article_id, signature, short_text) VALUES (?, ?, ?, ?)",
-            [sighting_id, article_id, fingerprint.signature_blob,
-             " ".join(same_story.body_words(fingerprint)) if fingerprint.is_short else None],
+            [
+                sighting_id,
+                article_id,
+                fingerprint.signature_blob,
+                " ".join(same_story.body_words(fingerprint)) if fingerprint.is_short else None,
+            ],
         )
         self.bands.insert([(key, article_id) for key in fingerprint.lookup_keys])
 

@@ -75,8 +75,10 @@ def article_html(story: Story) -> str:
 
 def section_html(path: str, titles: dict[str, str]) -> str:
     name, links = SECTIONS[path]
-    items = "\n".join(f'<li><a href="{link}">{escape(titles.get(link, link.rsplit("/", 1)[-1]))}</a></li>' for link in links)
-    return _chrome(name, f"<main><h1>{escape(name)}</h1><ul class=\"teasers\">\n{items}\n</ul></main>")
+    items = "\n".join(
+        f'<li><a href="{link}">{escape(titles.get(link, link.rsplit("/", 1)[-1]))}</a></li>' for link in links
+    )
+    return _chrome(name, f'<main><h1>{escape(name)}</h1><ul class="teasers">\n{items}\n</ul></main>')
 
 
 def home_html(base: str, titles: dict[str, str]) -> str:

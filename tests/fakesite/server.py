@@ -9,6 +9,7 @@ Every request is logged, so tests can tell what a crawl fetched.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import time
@@ -47,7 +48,7 @@ class FakeSite:
         self.bomb = gzip.compress(b" " * BOMB_EXPANDED_BYTES, compresslevel=9)
         self._thread = threading.Thread(target=self.server.serve_forever, name="fakesite", daemon=True)
 
-    def start(self) -> "FakeSite":
+    def start(self) -> FakeSite:
         self._thread.start()
         return self
 
@@ -88,7 +89,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         path = self.path.split("?", 1)[0]
-        count = self.site.record(Hit(path, self.headers.get("Host", ""), self.headers.get("User-Agent", ""), time.monotonic()))
+        count = self.site.record(
+            Hit(path, self.headers.get("Host", ""), self.headers.get("User-Agent", ""), time.monotonic())
+        )
         base = self.site.base
         stories = {story.path: story for story in STORIES}
         titles = {path: story.title for path, story in stories.items()} | {pages.WIND_COPY_PATH: pages.WIND.title}
@@ -142,7 +145,9 @@ class _Handler(BaseHTTPRequestHandler):
         if path == faults["short"]:
             return self._send(pages.article_html(SHORT_BRIEF))
         if path == faults["robots"]:
-            return self._send(pages.article_html(Story("leaked-memo", "private", "Memo", "X", "2026-11-01", ("secret",) * 200)))
+            return self._send(
+                pages.article_html(Story("leaked-memo", "private", "Memo", "X", "2026-11-01", ("secret",) * 200))
+            )
         return self._send("<h1>Not found</h1>", status=404)
 
     def _send(self, body: str | bytes, content_type: str = "text/html; charset=utf-8", status: int = 200, headers=None):
@@ -153,10 +158,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def _redirect(self, location: str):
         self.send_response(302)
