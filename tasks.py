@@ -4,6 +4,7 @@
     python3 tasks.py demo    ingest the bundled examples into data/newsmill.db, show how to browse
     python3 tasks.py test    run the test suite (extra arguments go to pytest)
     python3 tasks.py quick   the tests not marked slow (< 90 s): the loop to run while you work
+    python3 tasks.py check   static checks: ruff lint, ruff format --check, mypy
     python3 tasks.py wheel   build a wheel, install it (not editable) in a fresh venv, ingest the
                              examples and serve them from another folder
     python3 tasks.py lowest  install every direct dependency at the lowest version pyproject.toml
@@ -74,6 +75,13 @@ def test(extra: list[str]) -> None:
 
 def quick(extra: list[str]) -> None:
     run([PYTHON, "-m", "pytest", "-m", "not slow", *extra])
+
+
+def check(_: list[str]) -> None:
+    """Static checks, as CI runs them: ruff lint, ruff format, mypy (pyproject.toml configures all three)."""
+    run([BIN / "ruff", "check", "."])
+    run([BIN / "ruff", "format", "--check", "."])
+    run([PYTHON, "-m", "mypy"])
 
 
 def fail(message: str) -> None:
@@ -231,7 +239,7 @@ def soak(extra: list[str]) -> None:
     run([PYTHON, ROOT / "benchmarks" / "soak.py", "--trials", "50", *extra])
 
 
-COMMANDS = {"demo": demo, "test": test, "quick": quick, "soak": soak, "wheel": wheel, "lowest": lowest}
+COMMANDS = {"demo": demo, "test": test, "quick": quick, "check": check, "soak": soak, "wheel": wheel, "lowest": lowest}
 # these make venvs of their own and need nothing of ./.venv
 STANDALONE = {"wheel", "lowest"}
 
