@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from storage.dates import normalize
 
@@ -50,17 +50,56 @@ for _number, _names in enumerate(
 # ივნისი/ივნისის) without listing every inflection.
 _MONTH_STEMS: tuple[tuple[str, int], ...] = (
     # Russian
-    ("янв", 1), ("фев", 2), ("мар", 3), ("апр", 4), ("мая", 5), ("май", 5), ("июн", 6),
-    ("июл", 7), ("авг", 8), ("сен", 9), ("окт", 10), ("ноя", 11), ("дек", 12),
+    ("янв", 1),
+    ("фев", 2),
+    ("мар", 3),
+    ("апр", 4),
+    ("мая", 5),
+    ("май", 5),
+    ("июн", 6),
+    ("июл", 7),
+    ("авг", 8),
+    ("сен", 9),
+    ("окт", 10),
+    ("ноя", 11),
+    ("дек", 12),
     # Azerbaijani (its Latin names are whole words above; these are their inflected forms)
-    ("yanvar", 1), ("fevral", 2), ("aprel", 4), ("iyun", 6),
-    ("iyul", 7), ("avqust", 8), ("sentyabr", 9), ("oktyabr", 10), ("noyabr", 11), ("dekabr", 12),
+    ("yanvar", 1),
+    ("fevral", 2),
+    ("aprel", 4),
+    ("iyun", 6),
+    ("iyul", 7),
+    ("avqust", 8),
+    ("sentyabr", 9),
+    ("oktyabr", 10),
+    ("noyabr", 11),
+    ("dekabr", 12),
     # Armenian
-    ("հունվ", 1), ("փետր", 2), ("մարտ", 3), ("ապրիլ", 4), ("մայիս", 5), ("հունիս", 6),
-    ("հուլիս", 7), ("օգոստ", 8), ("սեպտ", 9), ("հոկտ", 10), ("նոյեմ", 11), ("դեկտ", 12),
+    ("հունվ", 1),
+    ("փետր", 2),
+    ("մարտ", 3),
+    ("ապրիլ", 4),
+    ("մայիս", 5),
+    ("հունիս", 6),
+    ("հուլիս", 7),
+    ("օգոստ", 8),
+    ("սեպտ", 9),
+    ("հոկտ", 10),
+    ("նոյեմ", 11),
+    ("դեկտ", 12),
     # Georgian
-    ("იანვ", 1), ("თებერვ", 2), ("მარტ", 3), ("აპრილ", 4), ("მაის", 5), ("ივნის", 6),
-    ("ივლის", 7), ("აგვისტ", 8), ("სექტემბ", 9), ("ოქტომბ", 10), ("ნოემბ", 11), ("დეკემბ", 12),
+    ("იანვ", 1),
+    ("თებერვ", 2),
+    ("მარტ", 3),
+    ("აპრილ", 4),
+    ("მაის", 5),
+    ("ივნის", 6),
+    ("ივლის", 7),
+    ("აგვისტ", 8),
+    ("სექტემბ", 9),
+    ("ოქტომბ", 10),
+    ("ნოემბ", 11),
+    ("დეკემბ", 12),
 )
 
 _MONTH_WORD = r"(?P<mon>[^\W\d_]{3,12}\.?)"
@@ -83,9 +122,7 @@ _DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
     # June 9, 2021 / Jun 9th 2021
     re.compile(r"(?<!\w)" + _MONTH_WORD + r"\s+" + _DAY + r",?\s+" + _YEAR, re.IGNORECASE),
     # 9 June 2021 / 9 июня 2021 г. / 9 iyun 2021 / 9 ივნისი, 2021 / 3. Juni 2024 / 3 de junio de 2024
-    re.compile(
-        r"(?<!\d)" + _DAY + r"\.?\s+(?:de\s+)?" + _MONTH_WORD + r",?\s+(?:del?\s+)?" + _YEAR, re.IGNORECASE
-    ),
+    re.compile(r"(?<!\d)" + _DAY + r"\.?\s+(?:de\s+)?" + _MONTH_WORD + r",?\s+(?:del?\s+)?" + _YEAR, re.IGNORECASE),
     # 2021 թ. հունիսի 9 (Armenian) / 2021 წლის 9 ივნისი (Georgian)
     re.compile(_YEAR + r"\s*(?:թ\.?|წლის)?\s+" + _MONTH_WORD + r"\s+" + _DAY + r"(?!\d)", re.IGNORECASE),
     re.compile(_YEAR + r"\s*(?:წლის)\s+" + _DAY + r"\s+" + _MONTH_WORD, re.IGNORECASE),
@@ -117,7 +154,9 @@ _MAX_LINE = 120
 
 
 # a time zone the dateline states: "14:32 GMT", "UTC+4", "GMT+04:00"
-_ZONE = re.compile(r"(?<!\w)(?:UTC|GMT)(?:\s*(?P<sign>[+-])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d\d))?)?(?!\w)", re.IGNORECASE)
+_ZONE = re.compile(
+    r"(?<!\w)(?:UTC|GMT)(?:\s*(?P<sign>[+-])\s*(?P<oh>\d{1,2})(?::?(?P<om>\d\d))?)?(?!\w)", re.IGNORECASE
+)
 
 
 def _fold(word: str) -> str:
@@ -138,7 +177,7 @@ def _month_number(word: str) -> int | None:
 
 
 def _zone_suffix(text: str) -> str | None:
-    """"Z" or "+04:00" when the dateline states its zone, else None (local time)."""
+    """ "Z" or "+04:00" when the dateline states its zone, else None (local time)."""
     match = _ZONE.search(text)
     if match is None:
         return None
@@ -159,7 +198,7 @@ def _iso_zone(value: str | None) -> str | None:
 
 
 def _today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def parse_dateline(line: str) -> str | None:
@@ -182,7 +221,7 @@ def parse_dateline(line: str) -> str | None:
         if day.text > _today().isoformat():
             logger.debug("dateline %r is in the future, ignored", text)
             return None
-        rest = text[: match.start()] + " " + text[match.end():]
+        rest = text[: match.start()] + " " + text[match.end() :]
         hour_min = None
         if groups.get("h"):
             hour_min = (int(groups["h"]), int(groups["m"]))
@@ -197,7 +236,7 @@ def parse_dateline(line: str) -> str | None:
                     hour = 0
                 if hour < 24:
                     hour_min = (hour, minute)
-                rest = rest[: time_match.start()] + " " + rest[time_match.end():]
+                rest = rest[: time_match.start()] + " " + rest[time_match.end() :]
         zone = None
         if hour_min is not None:
             zone = _iso_zone(groups.get("iso_zone")) or _zone_suffix(rest)

@@ -25,6 +25,7 @@ from collections.abc import Callable
 import trafilatura
 from trafilatura.utils import load_html
 
+from pipelines.extractors.element_classes import use_plain_element_classes
 from pipelines.extractors.html_fallback import prose_chars, readability_paragraphs
 from pipelines.extractors.html_jsonld import parse_jsonld
 from pipelines.extractors.html_language import detect_language
@@ -32,7 +33,6 @@ from pipelines.extractors.html_listing import looks_like_listing
 from pipelines.extractors.html_postfilter import filter_paragraphs, link_key
 from pipelines.extractors.metadata import extract_metadata
 from pipelines.extractors.result import Extracted, Metadata
-from pipelines.extractors.element_classes import use_plain_element_classes
 from pipelines.extractors.xpath_twins import install as install_xpath_twins
 
 logger = logging.getLogger(__name__)

@@ -83,9 +83,16 @@ def _is_site_name(part: str, site: str | None, host: str | None) -> bool:
         return True
     if host:
         # "example.co.uk" -> "example"; "The Example Times" matches "example" only as a prefix
-        label = _squash(host.split(".")[0] if host.count(".") < 2 or len(host.split(".")[-2]) > 3 else host.split(".")[-3])
+        label = _squash(
+            host.split(".")[0] if host.count(".") < 2 or len(host.split(".")[-2]) > 3 else host.split(".")[-3]
+        )
         full = _squash(host)
-        if squashed in (full, label) or (label and len(label) >= 4 and (squashed.startswith(label) or label in squashed) and len(squashed) <= len(label) + 12):
+        if squashed in (full, label) or (
+            label
+            and len(label) >= 4
+            and (squashed.startswith(label) or label in squashed)
+            and len(squashed) <= len(label) + 12
+        ):
             return True
     return False
 
@@ -162,7 +169,9 @@ def _first(*values: object) -> str | None:
     return None
 
 
-def canonical(tree: HtmlElement, metas: dict[str, list[str]], url: str | None, declared: str | None = None) -> str | None:
+def canonical(
+    tree: HtmlElement, metas: dict[str, list[str]], url: str | None, declared: str | None = None
+) -> str | None:
     for link in tree.iter("link"):
         if (link.get("rel") or "").lower().split() == ["canonical"] and (link.get("href") or "").startswith("http"):
             return link.get("href").strip()
@@ -229,7 +238,12 @@ def extract_metadata(
 
     author = clean_author(
         "; ".join(jl.authors)
-        or _first(*metas.get("author", []), *metas.get("article:author", []), *metas.get("parsely-author", []), *metas.get("sailthru.author", []))
+        or _first(
+            *metas.get("author", []),
+            *metas.get("article:author", []),
+            *metas.get("parsely-author", []),
+            *metas.get("sailthru.author", []),
+        )
         or None,
         site,
     )
@@ -254,12 +268,16 @@ def extract_metadata(
         published, origin = (found.text, with_zone_note("htmldate", found)) if found else (None, None)
     modified = _modified(tree, metas, jl, published, timezone)
 
-    section = _first(jl.section, *metas.get("article:section", []), *metas.get("section", []), *metas.get("parsely-section", []))
+    section = _first(
+        jl.section, *metas.get("article:section", []), *metas.get("section", []), *metas.get("parsely-section", [])
+    )
 
     tags: list[str] = []
     sources = metas.get("article:tag", []) + jl.keywords
     if not sources:
-        sources = [part for value in metas.get("news_keywords", []) + metas.get("keywords", []) for part in value.split(",")]
+        sources = [
+            part for value in metas.get("news_keywords", []) + metas.get("keywords", []) for part in value.split(",")
+        ]
     for tag in sources:
         tag = " ".join(html.unescape(tag).split()).strip(" ,;")
         # CMS-internal markers ("@post-id:1913719") are not topics
