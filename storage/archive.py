@@ -14,12 +14,14 @@ import json
 import logging
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
+from storage import writer_lock
 from storage.chrome_memory import remember_documents
 from storage.clock import utc_now
-from storage.db import open_database, rolled_back_transaction, write_transaction
+from storage.db import inserted_id, open_database, rolled_back_transaction, write_transaction
 from storage.dedup import minhash
 from storage.dedup.decide import Decider
 from storage.dedup.minhash import BodyFingerprint
@@ -43,24 +45,31 @@ class Archive:
         self.decider = Decider(db, self.near_duplicates, near_duplicate_threshold)
 
     @classmethod
-    def open(cls, path: str | Path, near_duplicate_threshold: float = DEFAULT_THRESHOLD, **options) -> Archive:
-        """`options` go to open_database (e.g. writer_wait)."""
-        return cls(open_database(path, **options), near_duplicate_threshold)
+    def open(
+        cls,
+        path: str | Path,
+        near_duplicate_threshold: float = DEFAULT_THRESHOLD,
+        *,
+        migrate: bool = True,
+        writer_wait: float = writer_lock.DEFAULT_WAIT_SECONDS,
+    ) -> Archive:
+        """`migrate` and `writer_wait` go to open_database."""
+        return cls(open_database(path, migrate=migrate, writer_wait=writer_wait), near_duplicate_threshold)
 
     def close(self) -> None:
         self.db.close()
 
     # -- runs -------------------------------------------------------------------------
 
-    def start_run(self, kind: str, args: dict | None = None) -> int:
+    def start_run(self, kind: str, args: dict[str, Any] | None = None) -> int:
         with write_transaction(self.db):
             cursor = self.db.execute(
                 "INSERT INTO runs (kind, started_at, status, args) VALUES (?, ?, 'running', ?)",
                 [kind, utc_now(), json.dumps(args or {}, sort_keys=True, default=str)],
             )
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
-    def finish_run(self, run_id: int, status: str, stats: dict) -> None:
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
         with write_transaction(self.db):
             self.db.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
@@ -82,14 +91,14 @@ class Archive:
         now = utc_now()
         decisions = []
         # CPU work before taking the write lock: other writers wait for SQL only.
-        records = [(record, record.fingerprint or minhash.fingerprint(record.text)) for record in records]
+        fingerprinted = [(record, record.fingerprint or minhash.fingerprint(record.text)) for record in records]
         with write_transaction(self.db):
             self.near_duplicates.check_layout()
-            for record, fingerprint in records:
+            for record, fingerprint in fingerprinted:
                 decision = self.decider.decide_and_write(record, fingerprint, run_id, record.seen_at or now)
                 decisions.append(decision)
             self.near_duplicates.compact()
-            self._learn_chrome(records, decisions)
+            self._learn_chrome(fingerprinted, decisions)
             for copy in known_copies:
                 self.db.execute(
                     "UPDATE sightings SET last_seen_at = ?, run_id = ? WHERE id = ?", [now, run_id, copy.sighting_id]

@@ -6,6 +6,7 @@ them in SQLite makes the lesson outlive the run: the next run starts knowing the
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 
 from sqlite_utils import Database
@@ -17,7 +18,7 @@ MIN_SHARE = 0.5
 
 
 def learned_chrome(
-    db: Database, scope: str, min_documents: int = MIN_DOCUMENTS, min_share: float = MIN_SHARE
+    db: Database | sqlite3.Connection, scope: str, min_documents: int = MIN_DOCUMENTS, min_share: float = MIN_SHARE
 ) -> frozenset[str]:
     row = db.execute("SELECT documents FROM chrome_sources WHERE source = ?", [scope]).fetchone()
     if not row:

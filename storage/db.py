@@ -21,6 +21,13 @@ BUSY_TIMEOUT_MS = 30_000
 _archives: weakref.WeakKeyDictionary[Database, tuple[str, float]] = weakref.WeakKeyDictionary()
 
 
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The rowid an INSERT just gave its row (sqlite3 types lastrowid as optional; an INSERT sets it)."""
+    if cursor.lastrowid is None:
+        raise RuntimeError("the statement inserted no row")
+    return cursor.lastrowid
+
+
 def open_database(
     path: str | Path, *, migrate: bool = True, writer_wait: float = writer_lock.DEFAULT_WAIT_SECONDS
 ) -> Database:

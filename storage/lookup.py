@@ -43,7 +43,7 @@ class ArchiveLookup:
     def __enter__(self) -> ArchiveLookup:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def last_seen(self, urls: Iterable[str | None]) -> str | None:

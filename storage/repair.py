@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from sqlite_utils import Database
 
 from storage.clock import utc_now
-from storage.db import write_transaction
+from storage.db import inserted_id, write_transaction
 from storage.dedup import minhash, same_story
 from storage.dedup.near_duplicates import DEFAULT_THRESHOLD, NearDuplicateIndex
 
@@ -65,7 +65,7 @@ class Split:
     article_ids: list[int] = field(default_factory=list)
 
     def describe(self) -> list[str]:
-        ids = self.article_ids or [None] * len(self.stories)
+        ids: list[int | None] = [*self.article_ids] or [None] * len(self.stories)
         lines = [f"article {self.article_id} ({self.url or 'no url'}): {len(self.stories)} unrelated stories"]
         for story, article_id in zip(self.stories, ids):
             where = f"-> article {article_id}" if article_id is not None else ""
@@ -100,9 +100,11 @@ def repair(db: Database, *, dry_run: bool, threshold: float = DEFAULT_THRESHOLD)
             index = NearDuplicateIndex(db)
             index.check_layout()
             now = utc_now()
-            run_id = db.execute(
-                "INSERT INTO runs (kind, started_at, status, args) VALUES ('repair', ?, 'running', '{}')", [now]
-            ).lastrowid
+            run_id = inserted_id(
+                db.execute(
+                    "INSERT INTO runs (kind, started_at, status, args) VALUES ('repair', ?, 'running', '{}')", [now]
+                )
+            )
             for split in splits:
                 _apply(db, index, split, run_id, now)
             index.compact()
@@ -131,6 +133,7 @@ def _texts(db: Database, article_id: int) -> list[Text]:
         "SELECT title, text, content_hash, last_seen FROM articles WHERE id = ?", [article_id]
     ).fetchone()
     first_seen = texts[-1].replaced_at if texts else last_seen
+    assert first_seen is not None  # versions.replaced_at is NOT NULL (schema)
     return [*texts, Text(None, title, text, content_hash, first_seen, None)]
 
 
@@ -167,21 +170,23 @@ def _apply(db: Database, index: NearDuplicateIndex, split: Split, run_id: int, n
     ).fetchone()
     for story in split.stories[:-1]:
         latest = story.latest
-        new_id = db.execute(
-            "INSERT INTO articles (url, title, text, source, site, language, content_hash, word_count, first_seen, last_seen) "
-            "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                latest.title,
-                latest.text,
-                source,
-                site,
-                language,
-                latest.content_hash,
-                len(latest.text.split()),
-                story.texts[0].first_seen,
-                latest.replaced_at or now,
-            ],
-        ).lastrowid
+        new_id = inserted_id(
+            db.execute(
+                "INSERT INTO articles (url, title, text, source, site, language, content_hash, word_count, first_seen, last_seen) "
+                "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    latest.title,
+                    latest.text,
+                    source,
+                    site,
+                    language,
+                    latest.content_hash,
+                    len(latest.text.split()),
+                    story.texts[0].first_seen,
+                    latest.replaced_at or now,
+                ],
+            )
+        )
         db.execute("DELETE FROM versions WHERE id = ?", [latest.version_id])
         earlier = [text.version_id for text in story.texts[:-1]]
         if earlier:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -31,7 +32,7 @@ class RunRow:
     started_at: str
     finished_at: str | None
     status: str
-    stats: dict
+    stats: dict[str, Any]
 
 
 def last_run(db: Database, source: str) -> RunRow | None:
@@ -42,14 +43,15 @@ def last_run(db: Database, source: str) -> RunRow | None:
 
 def last_run_id(db: Database) -> int:
     """A watermark: crawl rows with a larger id were started after this call."""
-    return db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0]
+    watermark: int = db.execute("SELECT coalesce(max(id), 0) FROM runs").fetchone()[0]
+    return watermark
 
 
 def runs_after(db: Database, source: str, after_id: int) -> list[RunRow]:
     return _crawl_rows(db, source, "AND id > ? ORDER BY id", [after_id])
 
 
-def _crawl_rows(db: Database, source: str, tail: str, params: list | None = None) -> list[RunRow]:
+def _crawl_rows(db: Database, source: str, tail: str, params: list[object] | None = None) -> list[RunRow]:
     rows = db.execute(
         f"SELECT id, started_at, finished_at, status, stats FROM runs WHERE kind = ? AND {_SOURCE_OF_RUN} = ? {tail}",
         [CRAWL_KIND, source, *(params or [])],
@@ -60,7 +62,7 @@ def _crawl_rows(db: Database, source: str, tail: str, params: list | None = None
     ]
 
 
-def record_outcome(archive: Archive, source: str, after_id: int, status: str, details: dict) -> list[int]:
+def record_outcome(archive: Archive, source: str, after_id: int, status: str, details: dict[str, Any]) -> list[int]:
     """Make sure the crawl of `source` started after `after_id` is on record with `status`.
 
     Rows the crawl left `running` are finished with `status`, their own stats kept and
@@ -80,7 +82,7 @@ def record_outcome(archive: Archive, source: str, after_id: int, status: str, de
     return written
 
 
-def annotate(archive: Archive, run_id: int, status: str, details: dict) -> None:
+def annotate(archive: Archive, run_id: int, status: str, details: dict[str, Any]) -> None:
     """Replace a finished row's status (e.g. 'shutdown' -> 'stopped: time limit'), keeping its stats."""
     row = archive.db.execute("SELECT stats FROM runs WHERE id = ?", [run_id]).fetchone()
     stats = json.loads(row[0]) if row and row[0] else {}

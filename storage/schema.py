@@ -109,7 +109,7 @@ def m001_core_tables(db: Database) -> None:
 def m002_full_text_search(db: Database) -> None:
     # enable_fts declares the index the way Datasette recognises it (a hand-written
     # content='articles' table is not found by Datasette's search box).
-    db["articles"].enable_fts(["title", "text"], create_triggers=True, replace=True)
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True, replace=True)
 
 
 @migrations()

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from storage.clock import utc_now
 
@@ -48,6 +49,9 @@ DEFAULT_WAIT_SECONDS = 600.0
 ANNOUNCE_AFTER_SECONDS = 2.0
 POLL_SECONDS = 0.2
 COMMAND_CHARS = 120
+
+# an archive's path, as the callers hold it
+DbPath = str | os.PathLike[str]
 
 
 class WriterBusy(Exception):
@@ -64,11 +68,11 @@ _holds: dict[str, _Hold] = {}
 _holds_guard = threading.Lock()
 
 
-def lock_path(db_path: str | os.PathLike) -> Path:
+def lock_path(db_path: DbPath) -> Path:
     return Path(f"{os.path.abspath(os.fspath(db_path))}{LOCK_SUFFIX}")
 
 
-def _key(db_path) -> str:
+def _key(db_path: DbPath) -> str:
     # one archive reached by two spellings (relative, symlinked folder) is one archive
     return os.path.realpath(os.fspath(db_path))
 
@@ -83,21 +87,22 @@ def describe_command(argv: list[str] | None = None) -> str:
     return text if len(text) <= COMMAND_CHARS else text[: COMMAND_CHARS - 1] + "…"
 
 
-def holder(db_path) -> dict:
+def holder(db_path: DbPath) -> dict[str, Any]:
     """What the current holder wrote into the lock file (empty if nothing readable)."""
     try:
-        return json.loads(lock_path(db_path).read_text(encoding="utf-8") or "{}")
+        info = json.loads(lock_path(db_path).read_text(encoding="utf-8") or "{}")
     except (OSError, ValueError):
         return {}
+    return info if isinstance(info, dict) else {}
 
 
-def describe_holder(info: dict) -> str:
+def describe_holder(info: dict[str, Any]) -> str:
     if not info.get("pid"):
         return "another process"
     return f"pid {info['pid']} ({info.get('command', '?')}, since {info.get('started_at', '?')})"
 
 
-def is_held_elsewhere(db_path) -> bool:
+def is_held_elsewhere(db_path: DbPath) -> bool:
     """True while another process runs a write into the archive or holds its writer lock
     (a probe; takes nothing)."""
     key = _key(db_path)
@@ -120,11 +125,11 @@ def _probe(path: Path, mode: int) -> bool:
     return False
 
 
-def active_path(db_path) -> Path:
+def active_path(db_path: DbPath) -> Path:
     return Path(f"{os.path.abspath(os.fspath(db_path))}{ACTIVE_SUFFIX}")
 
 
-def mark_active(db_path) -> int:
+def mark_active(db_path: DbPath) -> int:
     """Say "a run is writing this archive" until `unmark_active`; shared, so runs never wait."""
     path = active_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,10 +144,10 @@ def unmark_active(fd: int) -> None:
 
 
 @contextmanager
-def holding(db_path, *, wait: float = DEFAULT_WAIT_SECONDS) -> Iterator[None]:
+def holding(db_path: DbPath, *, wait: float = DEFAULT_WAIT_SECONDS) -> Iterator[None]:
     """The writer lock for one transaction, with a message if the wait gets long."""
 
-    def announce(info: dict) -> None:
+    def announce(info: dict[str, Any]) -> None:
         logger.warning("waiting for %s to finish writing %s", describe_holder(info), db_path)
 
     acquire(db_path, wait=wait, on_wait=announce)
@@ -153,10 +158,10 @@ def holding(db_path, *, wait: float = DEFAULT_WAIT_SECONDS) -> Iterator[None]:
 
 
 def acquire(
-    db_path,
+    db_path: DbPath,
     *,
     wait: float = DEFAULT_WAIT_SECONDS,
-    on_wait: Callable[[dict], None] | None = None,
+    on_wait: Callable[[dict[str, Any]], None] | None = None,
     command: str | None = None,
 ) -> None:
     """Take (or share, inside this process) the writer lock of `db_path`.
@@ -184,7 +189,7 @@ def acquire(
         _holds[key] = _Hold(fd, 1)
 
 
-def _lock_waiting(fd: int, db_path, wait: float, on_wait) -> None:
+def _lock_waiting(fd: int, db_path: DbPath, wait: float, on_wait: Callable[[dict[str, Any]], None] | None) -> None:
     started = time.monotonic()
     deadline = started + max(wait, 0.0)
     announced = False
@@ -206,7 +211,7 @@ def _lock_waiting(fd: int, db_path, wait: float, on_wait) -> None:
         time.sleep(min(POLL_SECONDS, max(deadline - time.monotonic(), 0.01)))
 
 
-def release(db_path) -> None:
+def release(db_path: DbPath) -> None:
     """Give back one share of this process's hold; the last one unlocks."""
     key = _key(db_path)
     with _holds_guard:

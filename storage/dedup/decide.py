@@ -32,6 +32,7 @@ import logging
 
 from sqlite_utils import Database
 
+from storage.db import inserted_id
 from storage.dedup import best_fields, same_story
 from storage.dedup.minhash import BodyFingerprint
 from storage.dedup.near_duplicates import DEFAULT_THRESHOLD, NearDuplicateIndex
@@ -89,11 +90,12 @@ class Decider:
                 )
                 best_fields.set_text_source(self.db, article_id, decision.sighting_id)
                 return decision
-            note = f"an edit of article {article_id} ({claim}), kept as a copy: {barrier}"
+            note: str | None = f"an edit of article {article_id} ({claim}), kept as a copy: {barrier}"
             decision = self._sight(
                 article_id, NEAR_DUPLICATE, record, run_id, now, here, similarity=similarity, note=note, place=place
             )
             if not decision.already_seen_here:
+                assert decision.sighting_id is not None  # _sight records (or finds) one every time
                 self.near_duplicates.add_copy(article_id, decision.sighting_id, fingerprint)
             return decision
         note = "; ".join(filter(None, [record.identity_note, *refused])) or None
@@ -120,6 +122,7 @@ class Decider:
                 place=place,
             )
             if not decision.already_seen_here:
+                assert decision.sighting_id is not None  # _sight records (or finds) one every time
                 self.near_duplicates.add_copy(match.article_id, decision.sighting_id, fingerprint)
             return decision
         url = next((url for url in (record.url, record.fetched_url) if url and not self._url_taken(url)), None)
@@ -198,7 +201,7 @@ class Decider:
                 now,
             ],
         )
-        return cursor.lastrowid
+        return inserted_id(cursor)
 
     def _keep_old_text(self, article_id: int, record: ArticleRecord, run_id: int | None, now: str) -> None:
         """The story at this place changed: keep the old text as a version, show the new one."""
@@ -220,11 +223,12 @@ class Decider:
     ) -> tuple[int, str | None] | None:
         """(id, content_hash) of the article's sighting at this record's place (URL `place`,
         record.path), if it has one."""
-        return self.db.execute(
+        row: tuple[int, str | None] | None = self.db.execute(
             "SELECT id, content_hash FROM sightings WHERE article_id = ? AND ifnull(url, '') = ifnull(?, '') "
             "AND ifnull(path, '') = ifnull(?, '')",
             [article_id, place, record.path],
         ).fetchone()
+        return row
 
     def _sight(
         self,
@@ -277,7 +281,7 @@ class Decider:
                 note,
             ],
         )
-        sighting_id = cursor.lastrowid
+        sighting_id = inserted_id(cursor)
         if relation == ORIGINAL:
             best_fields.record_origin(self.db, article_id, record, sighting_id)
         else:
