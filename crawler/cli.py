@@ -7,9 +7,15 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from crawler.defaults import config_file
 from crawler.summary import RunSummary
+
+if TYPE_CHECKING:  # for annotations only: the commands import these where they use them
+    from scrapy.settings import Settings
+
+    from crawler.items import RawDocument
 
 DEFAULT_DB = "data/newsmill.db"
 # ./config/NAME in the current folder, else the default shipped with newsmill (crawler/defaults.py)
@@ -28,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return args.handler(args)
+        status: int = args.handler(args)
+        return status
     except CommandError as exc:
         print(f"newsmill: {exc}", file=sys.stderr)
         return 2
@@ -220,7 +227,7 @@ def check_archive(db_path: str) -> None:
         raise CommandError(f"cannot open archive {db_path}: {exc}") from exc
 
 
-def crawl_settings(args, extra: dict | None = None) -> dict:
+def crawl_settings(args: argparse.Namespace, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     level = "WARNING"
     if args.quiet:
         level = "ERROR"
@@ -251,7 +258,7 @@ def _language_option(value: str | None) -> str | None:
     return language
 
 
-def cmd_ingest(args) -> int:
+def cmd_ingest(args: argparse.Namespace) -> int:
     from crawler.runner import project_settings, run_crawlers
 
     language = _language_option(args.language)
@@ -261,7 +268,7 @@ def cmd_ingest(args) -> int:
         "source": args.source,
         "follow_symlinks": args.follow_symlinks,
     }
-    overrides = _setting_overrides(args.set)
+    overrides: dict[str, Any] = _setting_overrides(args.set)
     if args.reextract:
         overrides["NEWSMILL_REEXTRACT"] = True
     if args.trust_canonical:
@@ -282,7 +289,7 @@ def cmd_ingest(args) -> int:
     return 1 if summary.errors or summary.finish_reason not in (None, "finished") else 0
 
 
-def cmd_crawl(args) -> int:
+def cmd_crawl(args: argparse.Namespace) -> int:
     from crawler.runner import project_settings, run_crawlers
     from crawler.sources import SourceError, load_sources
 
@@ -311,7 +318,7 @@ def cmd_crawl(args) -> int:
     return status
 
 
-def cmd_repair(args) -> int:
+def cmd_repair(args: argparse.Namespace) -> int:
     from storage.db import open_database
     from storage.repair import repair
 
@@ -331,7 +338,7 @@ def cmd_repair(args) -> int:
     return 0
 
 
-def _setting_overrides(pairs: list[str]) -> dict:
+def _setting_overrides(pairs: list[str]) -> dict[str, str]:
     overrides = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -341,7 +348,7 @@ def _setting_overrides(pairs: list[str]) -> dict:
     return overrides
 
 
-def cmd_schedule(args) -> int:
+def cmd_schedule(args: argparse.Namespace) -> int:
     import logging
     import signal
     import threading
@@ -393,7 +400,7 @@ def cmd_schedule(args) -> int:
         raise CommandError(str(exc)) from exc
 
 
-def cmd_explain(args) -> int:
+def cmd_explain(args: argparse.Namespace) -> int:
     from crawler.runner import project_settings
     from pipelines.explain import describe, explain_document, explain_file
     from pipelines.road import rules_from_settings
@@ -413,7 +420,7 @@ def cmd_explain(args) -> int:
     return 0
 
 
-def _fetch_one(args, settings):
+def _fetch_one(args: argparse.Namespace, settings: Settings) -> RawDocument:
     """One page through Scrapy with the crawl's own politeness and safety settings."""
     from crawler.items import RawDocument
     from crawler.runner import run_crawlers
@@ -421,7 +428,8 @@ def _fetch_one(args, settings):
 
     settings.setdict({"LOG_LEVEL": "ERROR", "LOG_FORMAT": "%(levelname)s: %(message)s"}, priority="cmdline")
     (crawler,) = run_crawlers(settings, [(FetchOneSpider, {"url": args.path, "source": args.source or "local"})])
-    document = crawler.spider.document if crawler.spider is not None else None
+    spider = crawler.spider
+    document = spider.document if isinstance(spider, FetchOneSpider) else None
     if document is None:
         # robots.txt refusals and unsafe URLs are dropped before any callback runs
         reason = "refused before fetching (robots.txt, an unsafe address or scheme, or the size cap)"
@@ -431,7 +439,7 @@ def _fetch_one(args, settings):
     return document
 
 
-def cmd_serve(args) -> int:
+def cmd_serve(args: argparse.Namespace) -> int:
     import json
     import signal
     import subprocess

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from scrapy.logformatter import LogFormatter
+from scrapy.http import Response
+from scrapy.logformatter import LogFormatter, LogFormatterResult
+from scrapy.spiders import Spider
+from twisted.python.failure import Failure
 
 from pipelines.rejects import Rejected
 
@@ -15,7 +19,9 @@ def one_line(text: object) -> str:
 
 
 class NewsmillLogFormatter(LogFormatter):
-    def dropped(self, item, exception, response, spider):
+    def dropped(
+        self, item: Any, exception: BaseException, response: Response | Failure | None, spider: Spider
+    ) -> LogFormatterResult:
         place = getattr(item, "place", None) or "<item>"
         level = getattr(exception, "level", logging.WARNING)
         code = getattr(exception, "code", "dropped") if isinstance(exception, Rejected) else type(exception).__name__
@@ -25,7 +31,9 @@ class NewsmillLogFormatter(LogFormatter):
             "args": {"place": one_line(place), "reason": one_line(exception), "code": code},
         }
 
-    def item_error(self, item, exception, response, spider):
+    def item_error(
+        self, item: Any, exception: BaseException, response: Response | Failure | None, spider: Spider
+    ) -> LogFormatterResult:
         place = getattr(item, "place", None) or "<item>"
         return {
             "level": logging.ERROR,

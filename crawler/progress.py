@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.spiders import Spider
+from scrapy.statscollectors import StatsCollector
 from tqdm import tqdm
 
 
 class ProgressBar:
-    def __init__(self, stats, enabled: bool):
+    def __init__(self, stats: StatsCollector, enabled: bool) -> None:
         self.stats = stats
         self.enabled = enabled
-        self.bar: tqdm | None = None
+        self.bar: tqdm[Any] | None = None
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> ProgressBar:
         if not crawler.settings.getbool("NEWSMILL_PROGRESS"):
             # bare: Scrapy logs "Disabled ..." at WARNING only for a NotConfigured with a message
             raise NotConfigured
@@ -24,7 +29,7 @@ class ProgressBar:
         crawler.signals.connect(extension.close, signal=signals.spider_closed)
         return extension
 
-    def advance(self, *args, **kwargs):
+    def advance(self, *args: object, **kwargs: object) -> None:
         if not self.enabled:
             return
         if self.bar is None:
@@ -33,6 +38,6 @@ class ProgressBar:
             )
         self.bar.update(1)
 
-    def close(self, spider, reason):
+    def close(self, spider: Spider, reason: str) -> None:
         if self.bar is not None:
             self.bar.close()

@@ -6,11 +6,14 @@ reactor, and the scheduler runs each crawl in a child process.
 
 from __future__ import annotations
 
-from scrapy.crawler import CrawlerProcess
+from typing import Any
+
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.spiders import Spider
 
 
-def project_settings(overrides: dict | None = None) -> Settings:
+def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     if overrides:
@@ -18,7 +21,7 @@ def project_settings(overrides: dict | None = None) -> Settings:
     return settings
 
 
-def run_crawlers(settings: Settings, runs: list[tuple[str | type, dict]]) -> list:
+def run_crawlers(settings: Settings, runs: list[tuple[str | type[Spider], dict[str, Any]]]) -> list[Crawler]:
     """Run (spider, spider arguments) pairs side by side in one reactor; return their crawlers."""
     process = CrawlerProcess(settings)
     crawlers = []

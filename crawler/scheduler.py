@@ -19,17 +19,21 @@ import fcntl
 import logging
 import sqlite3
 import threading
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor as FuturesPool
 from concurrent.futures import wait as futures_wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TextIO
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MAX_INSTANCES, JobExecutionEvent, JobSubmissionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.scheduler_crawl import (
@@ -70,11 +74,18 @@ class ScheduleConfig:
     job_store: str
     max_run_time: float = DEFAULT_MAX_RUN_SECONDS
     stop_grace: float = DEFAULT_STOP_GRACE_SECONDS
-    settings: dict = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def build(
-        cls, sources_path, db_path, job_store=None, *, max_run_time=None, stop_grace=None, settings=None
+        cls,
+        sources_path: str | Path,
+        db_path: str | Path,
+        job_store: str | Path | None = None,
+        *,
+        max_run_time: float | None = None,
+        stop_grace: float | None = None,
+        settings: dict[str, Any] | None = None,
     ) -> ScheduleConfig:
         # absolute paths: the jobs are persisted and the children may run from anywhere
         db = Path(db_path).resolve()
@@ -90,7 +101,7 @@ class ScheduleConfig:
             settings=dict(settings or {}),
         )
 
-    def job_kwargs(self, source: str) -> dict:
+    def job_kwargs(self, source: str) -> dict[str, Any]:
         return {
             "source": source,
             "sources_path": self.sources_path,
@@ -115,7 +126,7 @@ class PlanEntry:
     change: str
 
 
-class Scheduler(NoPassAfterShutdown, BackgroundScheduler):
+class Scheduler(NoPassAfterShutdown, BackgroundScheduler):  # type: ignore[misc]  # APScheduler 3 ships no type hints
     """BackgroundScheduler whose loop, woken by shutdown(), does not make one last pass over the
     due jobs: that pass submits them to the executor just shut down (an error per job) and
     moves their next run time on in the job store, losing the run a restart should make.
@@ -129,7 +140,7 @@ class Daemon:
         self.config = config
         self.sources = sources
         self.skipped: dict[str, int] = {}
-        self._lock = None
+        self._lock: TextIO | None = None
         # each job blocks a thread on its child for the whole crawl: one thread per source
         self.executor = ThreadPoolExecutor(max_workers=max(1, len(sources)))
         self.scheduler = Scheduler(
@@ -182,11 +193,11 @@ class Daemon:
             self._lock.close()  # closing the descriptor drops the flock
             self._lock = None
 
-    def _on_skip(self, event) -> None:
+    def _on_skip(self, event: JobSubmissionEvent) -> None:
         self.skipped[event.job_id] = self.skipped.get(event.job_id, 0) + 1
         logger.info("%s: still crawling, this run is skipped", event.job_id)
 
-    def _on_error(self, event) -> None:
+    def _on_error(self, event: JobExecutionEvent) -> None:
         logger.error("%s: scheduler job failed: %r", event.job_id, event.exception)
 
 
@@ -202,7 +213,12 @@ def serve(config: ScheduleConfig, sources: dict[str, Source], stop: threading.Ev
 
 
 def reconcile(
-    scheduler, jobs, sources: dict[str, Source], config: ScheduleConfig, *, dry_run: bool = False
+    scheduler: BaseScheduler,
+    jobs: Iterable[Job],
+    sources: dict[str, Source],
+    config: ScheduleConfig,
+    *,
+    dry_run: bool = False,
 ) -> list[PlanEntry]:
     now = datetime.now(UTC)
     existing = {job.id: job for job in jobs}
@@ -250,11 +266,11 @@ def list_plan(config: ScheduleConfig, sources: dict[str, Source]) -> list[PlanEn
             store.shutdown()
 
 
-def _lock_plan(config: ScheduleConfig):
+def _lock_plan(config: ScheduleConfig) -> TextIO:
     """One daemon per plan: two would both run every job. The kernel drops the flock when the
     holder dies, so a killed daemon never blocks the next one."""
-    # held open for the daemon's lifetime: the lock lives as long as the handle
-    handle = open(config.job_store + PLAN_LOCK_SUFFIX, "a+")  # noqa: SIM115
+    # held open for the daemon's lifetime (no `with`): the lock lives as long as the handle
+    handle = open(config.job_store + PLAN_LOCK_SUFFIX, "a+")  # noqa: SIM115  # outlives this function on purpose
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as exc:
@@ -264,7 +280,7 @@ def _lock_plan(config: ScheduleConfig):
 
 
 @contextmanager
-def _job_store_errors(config: ScheduleConfig):
+def _job_store_errors(config: ScheduleConfig) -> Iterator[None]:
     try:
         yield
     except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
@@ -312,7 +328,7 @@ def run_once(
         return [outcome for outcome in (future.result() for future in futures) if outcome is not None]
 
 
-def last_starts(db_path: str, sources) -> dict[str, datetime | None]:
+def last_starts(db_path: str, sources: Iterable[str]) -> dict[str, datetime | None]:
     db = open_database(db_path)
     try:
         rows = {name: last_run(db, name) for name in sources}

@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import IO, Any
 
 from storage.archive import Archive
 from storage.db import open_database
@@ -47,7 +48,7 @@ class CrawlOutcome:
     status: str  # the run row's status as it stands after the run
     exit_code: int | None
     run_ids: tuple[int, ...] = ()
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -57,7 +58,7 @@ class CrawlOutcome:
 class Child:
     """A running crawl process; `stop` may come from its own job thread or the daemon's."""
 
-    def __init__(self, source: str, process: subprocess.Popen, stop_grace: float):
+    def __init__(self, source: str, process: subprocess.Popen[bytes], stop_grace: float):
         self.source = source
         self.process = process
         self.stop_grace = stop_grace
@@ -85,7 +86,7 @@ class Child:
 class ChildRegistry:
     """Live children and running jobs, so a shutdown can stop the ones and wait for the others."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.stopping = threading.Event()
         self._children: set[Child] = set()
         self._jobs = 0
@@ -137,7 +138,7 @@ class ChildRegistry:
 CHILDREN = ChildRegistry()
 
 
-def crawl_command(source: str, sources_path: str, db_path: str, settings: dict | None = None) -> list[str]:
+def crawl_command(source: str, sources_path: str, db_path: str, settings: dict[str, Any] | None = None) -> list[str]:
     overrides = [arg for name, value in (settings or {}).items() for arg in ("-s", f"{name}={value}")]
     return [
         sys.executable,
@@ -159,7 +160,7 @@ def run_scheduled_crawl(
     db_path: str,
     max_run_time: float = DEFAULT_MAX_RUN_SECONDS,
     stop_grace: float = DEFAULT_STOP_GRACE_SECONDS,
-    settings: dict | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> CrawlOutcome | None:
     """The scheduler's job: one crawl of `source`, blocking this thread until it is over.
     None when the daemon is shutting down and the run was not started."""
@@ -172,7 +173,14 @@ def run_scheduled_crawl(
         CHILDREN.leave()
 
 
-def _run(source, sources_path, db_path, max_run_time, stop_grace, settings) -> CrawlOutcome:
+def _run(
+    source: str,
+    sources_path: str,
+    db_path: str,
+    max_run_time: float,
+    stop_grace: float,
+    settings: dict[str, Any],
+) -> CrawlOutcome:
     db = open_database(db_path)
     try:
         watermark = last_run_id(db)
@@ -193,7 +201,7 @@ def _run(source, sources_path, db_path, max_run_time, stop_grace, settings) -> C
                 start_new_session=True,
             )
         except OSError as exc:
-            details = {"error": f"could not start: {exc}", "command": command}
+            details: dict[str, Any] = {"error": f"could not start: {exc}", "command": command}
             return _record(source, db_path, watermark, "failed: could not start", None, details)
         child = Child(source, process, stop_grace)
         CHILDREN.add(child)
@@ -238,7 +246,15 @@ def _status(child: Child, exit_code: int) -> str:
     return "failed" if exit_code else "finished"
 
 
-def _record(source, db_path, watermark, status, exit_code, details, relabel=False) -> CrawlOutcome:
+def _record(
+    source: str,
+    db_path: str,
+    watermark: int,
+    status: str,
+    exit_code: int | None,
+    details: dict[str, Any],
+    relabel: bool = False,
+) -> CrawlOutcome:
     """Write what the child could not; after a time limit, label the child's own row too."""
     if status == "finished":
         status = "failed: no run row"  # only used if a clean exit somehow left nothing on record
@@ -257,7 +273,7 @@ def _record(source, db_path, watermark, status, exit_code, details, relabel=Fals
     return CrawlOutcome(source, final, exit_code, tuple(row.id for row in rows), details)
 
 
-def _tail(stream) -> str:
+def _tail(stream: IO[bytes]) -> str:
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
     stream.seek(max(0, size - STDERR_TAIL_CHARS * 4))

@@ -52,8 +52,10 @@ def next_due(source: Source, last_started: datetime | None, now: datetime) -> da
     its next firing), so adding a job never postpones a run the archive's history calls for."""
     if is_due(source, last_started, now):
         return now
+    assert last_started is not None  # is_due: a source never started is due
     if source.schedule:
-        return trigger_for(source).get_next_fire_time(None, now)
+        fire: datetime = trigger_for(source).get_next_fire_time(None, now)
+        return fire
     return last_started + timedelta(seconds=source.every or DEFAULT_EVERY_SECONDS)
 
 

@@ -25,6 +25,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 DEFAULT_MAX_PAGES = 500
@@ -47,8 +48,8 @@ class Source:
     start_urls: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
-    allow: tuple[re.Pattern, ...] = ()
-    deny: tuple[re.Pattern, ...] = ()
+    allow: tuple[re.Pattern[str], ...] = ()
+    deny: tuple[re.Pattern[str], ...] = ()
     every: int | None = None  # seconds between runs
     schedule: str | None = None  # 5-field cron
     max_pages: int = DEFAULT_MAX_PAGES
@@ -85,7 +86,7 @@ def load_sources(path: str | Path) -> dict[str, Source]:
     return parse_sources(data, origin=str(path))
 
 
-def parse_sources(data: dict, origin: str = "sources") -> dict[str, Source]:
+def parse_sources(data: dict[str, Any], origin: str = "sources") -> dict[str, Source]:
     unknown = set(data) - {"sources"}
     if unknown:
         raise SourceError(
@@ -97,7 +98,7 @@ def parse_sources(data: dict, origin: str = "sources") -> dict[str, Source]:
     return {name: parse_source(name, table, origin) for name, table in tables.items()}
 
 
-def parse_source(name: str, table: dict, origin: str = "sources") -> Source:
+def parse_source(name: str, table: dict[str, Any], origin: str = "sources") -> Source:
     where = f"{origin}: source {name!r}"
     if not _NAME.match(name):
         raise SourceError(f"{where}: name may hold only letters, digits, '.', '_' and '-'")
@@ -125,7 +126,8 @@ def parse_source(name: str, table: dict, origin: str = "sources") -> Source:
         raise SourceError(f"{where}: needs at least one of start_urls, feeds, sitemaps")
     if "every" in table and "schedule" in table:
         raise SourceError(f"{where}: key 'schedule': give either 'every' or 'schedule', not both")
-    hosts = frozenset(urlsplit(url).hostname for values in urls.values() for url in values)
+    # _url_list refused every URL without a host
+    hosts = frozenset(host for values in urls.values() for url in values if (host := urlsplit(url).hostname))
     return Source(
         name=name,
         start_urls=urls["start_urls"],
@@ -143,7 +145,7 @@ def parse_source(name: str, table: dict, origin: str = "sources") -> Source:
     )
 
 
-def parse_duration(value, where: str) -> int:
+def parse_duration(value: object, where: str) -> int:
     """'90s', '30m', '1.5h', '2d', '1w' -> seconds."""
     match = _DURATION.match(value) if isinstance(value, str) else None
     if not match:
@@ -154,7 +156,7 @@ def parse_duration(value, where: str) -> int:
     return int(seconds)
 
 
-def _url_list(table: dict, key: str, where: str) -> tuple[str, ...]:
+def _url_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     values = _string_list(table, key, where)
     for url in values:
         parts = urlsplit(url)
@@ -163,7 +165,7 @@ def _url_list(table: dict, key: str, where: str) -> tuple[str, ...]:
     return values
 
 
-def _string_list(table: dict, key: str, where: str) -> tuple[str, ...]:
+def _string_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     value = table.get(key, [])
     if isinstance(value, str):
         value = [value]
@@ -172,7 +174,7 @@ def _string_list(table: dict, key: str, where: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value)
 
 
-def _patterns(table: dict, key: str, where: str) -> tuple[re.Pattern, ...]:
+def _patterns(table: dict[str, Any], key: str, where: str) -> tuple[re.Pattern[str], ...]:
     compiled = []
     for pattern in _string_list(table, key, where):
         try:
@@ -182,7 +184,7 @@ def _patterns(table: dict, key: str, where: str) -> tuple[re.Pattern, ...]:
     return tuple(compiled)
 
 
-def _cron(value, where: str) -> str:
+def _cron(value: object, where: str) -> str:
     from apscheduler.triggers.cron import CronTrigger
 
     if not isinstance(value, str) or len(value.split()) != 5:
@@ -194,14 +196,14 @@ def _cron(value, where: str) -> str:
     return value
 
 
-def _max_pages(table: dict, where: str) -> int:
+def _max_pages(table: dict[str, Any], where: str) -> int:
     value = table.get("max_pages", DEFAULT_MAX_PAGES)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise SourceError(f"{where}: key 'max_pages' must be a positive integer, not {value!r}")
     return value
 
 
-def _language(table: dict, where: str) -> str | None:
+def _language(table: dict[str, Any], where: str) -> str | None:
     value = table.get("language")
     if value is not None and not (
         isinstance(value, str) and re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", value)
@@ -210,7 +212,7 @@ def _language(table: dict, where: str) -> str | None:
     return value
 
 
-def _timezone(table: dict, where: str) -> str | None:
+def _timezone(table: dict[str, Any], where: str) -> str | None:
     from storage.dates import is_zone
 
     value = table.get("timezone")
@@ -221,7 +223,7 @@ def _timezone(table: dict, where: str) -> str | None:
     return value.strip() if value is not None else None
 
 
-def _revisit(value, where: str) -> int | None:
+def _revisit(value: object, where: str) -> int | None:
     if value == NEVER:
         return None
     if value == ALWAYS:

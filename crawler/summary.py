@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 SKIPPED_PREFIX = "newsmill/skipped/"
 
@@ -23,7 +24,7 @@ class RunSummary:
     not_extracted_again: int = 0
 
     @classmethod
-    def from_stats(cls, stats: dict) -> RunSummary:
+    def from_stats(cls, stats: dict[str, Any]) -> RunSummary:
         skipped = {key[len(SKIPPED_PREFIX) :]: value for key, value in stats.items() if key.startswith(SKIPPED_PREFIX)}
         return cls(
             run_id=stats.get("newsmill/run_id"),

@@ -113,7 +113,7 @@ def describe(explanation: Explanation, *, full_text: bool = False) -> list[str]:
     if explanation.rejected is not None:
         lines.append(f"verdict: skipped [{explanation.rejected.code}] {explanation.rejected.reason}")
     elif explanation.decision is not None:
-        lines.append(f"verdict: {_verdict(explanation)}")
+        lines.append(f"verdict: {_verdict(explanation, explanation.decision)}")
         if explanation.decision.note:
             lines.append(f"identity: {explanation.decision.note}")
     else:
@@ -122,8 +122,7 @@ def describe(explanation: Explanation, *, full_text: bool = False) -> list[str]:
     return lines
 
 
-def _verdict(explanation: Explanation) -> str:
-    decision = explanation.decision
+def _verdict(explanation: Explanation, decision: Decision) -> str:
     title = f'"{explanation.matched_title}"' if explanation.matched_title else ""
     if decision.already_seen_here:
         return f"already in the archive from this very place: article {decision.article_id} {title}"

@@ -24,6 +24,10 @@ import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # for annotations only: each accessor imports its library where it uses it
+    from lxml import etree
 
 logger = logging.getLogger(__name__)
 
@@ -63,29 +67,29 @@ class PrivateUse:
 # Scrapy: the scraper slot of the running spider (crawler.engine.scraper.slot)
 
 
-def _scraper_slot(crawler):
+def _scraper_slot(crawler: object) -> Any:
     return getattr(getattr(getattr(crawler, "engine", None), "scraper", None), "slot", None)
 
 
-def items_in_pipelines(crawler) -> int | None:
+def items_in_pipelines(crawler: object) -> int | None:
     """Items the item pipelines are processing now (Scraper.slot.itemproc_size); None while
     the spider has no scraper slot (not open yet, or closed)."""
     slot = _scraper_slot(crawler)
     if slot is None:
         return None
-    size = getattr(slot, "itemproc_size", None)
+    size: int | None = getattr(slot, "itemproc_size", None)
     if size is None:
         warn_once("itemproc_size", "Scrapy's scraper slot has no itemproc_size any more: reading ahead is not bounded")
     return size
 
 
-def close_idle_scraper(crawler) -> bool:
+def close_idle_scraper(crawler: object) -> bool:
     """Close a closing scraper that is idle but was never told (Scraper._check_if_closing()).
     True if it was closed now."""
     scraper = getattr(getattr(crawler, "engine", None), "scraper", None)
     slot = getattr(scraper, "slot", None)
     closing = getattr(slot, "closing", None)
-    if closing is None or closing.called or not slot.is_idle():
+    if slot is None or closing is None or closing.called or not slot.is_idle():
         return False
     check_if_closing = getattr(scraper, "_check_if_closing", None)
     if check_if_closing is None:
@@ -129,12 +133,16 @@ class NoPassAfterShutdown:
     submit them to the executor just shut down (an error per job) and move their next run
     times on in the job store, losing the run a restart should make."""
 
-    def _process_jobs(self):
+    # BaseScheduler's, set by the scheduler class this mixin goes before
+    state: int
+
+    def _process_jobs(self) -> float | None:
         from apscheduler.schedulers.base import STATE_STOPPED
 
-        if self.state == STATE_STOPPED:  # type: ignore[attr-defined]  # the scheduler's own state
+        if self.state == STATE_STOPPED:
             return None
-        return super()._process_jobs()  # type: ignore[misc]  # BaseScheduler's, after this mixin
+        wait: float | None = super()._process_jobs()  # type: ignore[misc]  # BaseScheduler's, next in the MRO of the class using this mixin
+        return wait
 
 
 def _check_process_jobs() -> str | None:
@@ -155,7 +163,7 @@ def _check_process_jobs() -> str | None:
 # trafilatura: its XPath expression lists (trafilatura.xpaths), patched in place
 
 
-def trafilatura_xpath_list(name: str) -> list | None:
+def trafilatura_xpath_list(name: str) -> list[Any] | None:
     """trafilatura's list of compiled expressions called `name`, the very list its extractors
     iterate (so a change in place is seen by all of them); None, with one WARNING, if gone."""
     from trafilatura import xpaths
@@ -197,7 +205,7 @@ def _check_xpath_lists() -> str | None:
 # element class lookup
 
 
-def trafilatura_html_parser():
+def trafilatura_html_parser() -> etree.HTMLParser | None:
     """The lxml HTMLParser trafilatura's load_html parses with; None, with one WARNING, if gone."""
     from lxml import etree
     from trafilatura import utils
@@ -220,14 +228,19 @@ def _check_html_parser() -> str | None:
     if not isinstance(parser, etree.HTMLParser):
         return "trafilatura.utils.HTML_PARSER is not an lxml HTMLParser"
 
-    class Probe(HtmlElement):
+    class Probe(HtmlElement):  # type: ignore[misc]  # lxml ships no type hints: HtmlElement is Any here
         pass
 
-    page = "<html><body><form id='f'><p>text</p></form></body></html>"
-    plain_before = type(utils.load_html(page).find(".//form")) is HtmlElement
+    def form_class() -> type:
+        tree = utils.load_html("<html><body><form id='f'><p>text</p></form></body></html>")
+        if tree is None:
+            raise ValueError("trafilatura.utils.load_html() parsed nothing")
+        return type(tree.find(".//form"))
+
+    plain_before = form_class() is HtmlElement
     parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=Probe))
     try:
-        probed = type(utils.load_html(page).find(".//form"))
+        probed = form_class()
     finally:
         if plain_before:
             element_classes.use_plain_element_classes()

@@ -14,11 +14,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
+from scrapy.statscollectors import StatsCollector
 
 from crawler.items import HTML, RawDocument
 from pipelines.core import DEFAULT_MIN_WORDS, Knowledge, Outcome, RoadRules, chrome_scope, process
 from pipelines.extractors.language import normalize_language_code
-from pipelines.workers import DEFAULT_MAX_TASKS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, ExtractionPool, available_cpus
+from pipelines.workers import (
+    DEFAULT_MAX_TASKS,
+    DEFAULT_MEMORY_MB,
+    DEFAULT_TIMEOUT,
+    ExtractionPool,
+    WorkerResult,
+    available_cpus,
+)
 from storage.dedup.near_duplicates import DEFAULT_THRESHOLD
 from storage.unchanged import raw_hash
 from storage.view import ArchiveView
@@ -39,7 +53,7 @@ def consult(document: RawDocument, view: ArchiveView, default_source: str | None
     return Knowledge(learned_chrome=view.learned_chrome(document.chrome_scope))
 
 
-def rules_from_settings(settings) -> RoadRules:
+def rules_from_settings(settings: BaseSettings) -> RoadRules:
     """One reading of the road's settings, for a run and for `newsmill explain` alike."""
     return RoadRules(
         min_words=settings.getint("NEWSMILL_MIN_WORDS", DEFAULT_MIN_WORDS),
@@ -52,13 +66,13 @@ def rules_from_settings(settings) -> RoadRules:
 class RoadPipeline:
     def __init__(
         self,
-        stats,
+        stats: StatsCollector,
         db_path: str | None,
         rules: RoadRules,
         default_source: str | None = None,
-        pool_settings: dict | None = None,
+        pool_settings: dict[str, Any] | None = None,
         reextract: bool = False,
-    ):
+    ) -> None:
         self.stats = stats
         self.db_path = db_path
         self.rules = rules
@@ -68,10 +82,10 @@ class RoadPipeline:
         self.view = ArchiveView(None)
         self.pool: ExtractionPool | None = None
         self.pool_decided = False
-        self._previous_done: asyncio.Future | None = None
+        self._previous_done: asyncio.Future[None] | None = None
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> RoadPipeline:
         settings = crawler.settings
         rules = rules_from_settings(settings)
         pool_settings = {
@@ -90,11 +104,11 @@ class RoadPipeline:
             reextract=settings.getbool("NEWSMILL_REEXTRACT"),
         )
 
-    def open_spider(self):
+    def open_spider(self) -> None:
         self.view = ArchiveView.open(self.db_path)
         self.pool_decided = False
 
-    def close_spider(self):
+    def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.close()
             self.pool = None
@@ -115,8 +129,9 @@ class RoadPipeline:
             if self.pool is None:
                 return _passed(process(item, knowledge, self.rules))
             return _passed(await self._in_order(None, lambda: process(item, knowledge, self.rules)))
-        future = self.pool.submit(item, knowledge, self.rules)
-        return _passed(await self._in_order(future, lambda: self.pool.outcome(future, item)))
+        pool = self.pool
+        future = pool.submit(item, knowledge, self.rules)
+        return _passed(await self._in_order(future, lambda: pool.outcome(future, item)))
 
     def _start_pool_if_worth_it(self) -> None:
         """Decided at the first page, when a files spider has counted its documents."""
@@ -130,7 +145,7 @@ class RoadPipeline:
             self.pool = ExtractionPool(workers, **settings)
             self.stats.set_value("newsmill/extraction_workers", workers)
 
-    async def _in_order(self, pending, finish) -> Outcome:
+    async def _in_order(self, pending: Future[WorkerResult] | None, finish: Callable[[], Outcome]) -> Outcome:
         """Documents leave this stage in the order they entered it, so which copy of a story
         is the "original" does not depend on which worker finished first. The place in line
         is taken before the first await."""

@@ -20,13 +20,14 @@ import logging
 import multiprocessing
 import os
 import resource
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessExpired, ProcessPool
 
 from crawler.items import RawDocument
-from pipelines.core import Outcome, process
+from pipelines.core import Knowledge, Outcome, RoadRules, process
 from pipelines.rejects import ExtractionFailed, Rejected
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,11 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _process_in_worker(document: RawDocument, knowledge, rules):
+# what a worker sends back: ("ok", outcome) or ("rejected", code, reason)
+WorkerResult = tuple[str, Outcome] | tuple[str, str, str]
+
+
+def _process_in_worker(document: RawDocument, knowledge: Knowledge, rules: RoadRules) -> WorkerResult:
     outcome = process(document, knowledge, rules)
     if outcome.rejected is not None:
         # DropItem subclasses do not survive pickling with their code; send plain values
@@ -69,11 +74,17 @@ class ExtractionPool:
             context=multiprocessing.get_context("spawn"),
         )
 
-    def submit(self, document: RawDocument, knowledge, rules, work=_process_in_worker) -> Future:
+    def submit(
+        self,
+        document: RawDocument,
+        knowledge: Knowledge,
+        rules: RoadRules,
+        work: Callable[[RawDocument, Knowledge, RoadRules], WorkerResult] = _process_in_worker,
+    ) -> Future[WorkerResult]:
         """Run pipelines.core.process (or `work`, with the same arguments) in a worker."""
         return self.pool.schedule(work, args=(document, knowledge, rules), timeout=self.timeout)
 
-    def outcome(self, future: Future, document: RawDocument) -> Outcome:
+    def outcome(self, future: Future[WorkerResult], document: RawDocument) -> Outcome:
         """The worker's Outcome, or a rejected one with the reason the worker could not give one."""
         try:
             result = future.result()
@@ -93,13 +104,13 @@ class ExtractionPool:
             return Outcome(
                 document, rejected=ExtractionFailed(f"extraction failed in a worker: {type(exc).__name__}: {exc}")
             )
-        if result[0] == "rejected":
-            code, reason = result[1], result[2]
+        if len(result) == 3:  # ("rejected", code, reason)
+            _, code, reason = result
             return Outcome(
                 document, rejected=ExtractionFailed(reason) if code == ExtractionFailed.CODE else Rejected(code, reason)
             )
         return result[1]
 
     def close(self) -> None:
-        self.pool.stop()
+        self.pool.stop()  # type: ignore[no-untyped-call]  # pebble's ProcessPool.stop has no annotations
         self.pool.join(timeout=10)

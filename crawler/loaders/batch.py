@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 
 from crawler.items import TEXT
 from crawler.loaders.discover import Found, Skipped
@@ -32,7 +33,7 @@ def learn_batch_repeats(
     return learned
 
 
-def _distinct_texts(files: list[Found], max_decompressed: int):
+def _distinct_texts(files: list[Found], max_decompressed: int) -> Iterator[str]:
     seen: set[int] = set()
     for found in files:
         try:

@@ -83,7 +83,7 @@ def kind_of(name: str) -> tuple[str, bool] | None:
 
 
 def discover(
-    paths: Iterable[str | os.PathLike], *, max_bytes: int, follow_symlinks: bool = False
+    paths: Iterable[str | os.PathLike[str]], *, max_bytes: int, follow_symlinks: bool = False
 ) -> Iterator[Found | Skipped]:
     """Yield every candidate file, depth first in sorted order so runs are reproducible.
 
@@ -112,7 +112,14 @@ def _inside(path: str, roots: tuple[str, ...]) -> bool:
     return any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
 
 
-def _walk(directory, info, max_bytes, follow_symlinks, entered, roots) -> Iterator[Found | Skipped]:
+def _walk(
+    directory: str,
+    info: os.stat_result,
+    max_bytes: int,
+    follow_symlinks: bool,
+    entered: set[tuple[int, int]],
+    roots: tuple[str, ...],
+) -> Iterator[Found | Skipped]:
     identity = (info.st_dev, info.st_ino)
     if identity in entered:
         return

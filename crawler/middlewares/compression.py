@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
 
 from crawler.middlewares.refusals import Refused
 
 
 class CappedHttpCompressionMiddleware(HttpCompressionMiddleware):
-    def process_response(self, request, response):
+    # called without the spider argument Scrapy (>= 2.13) deprecates; the base class still declares it
+    def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         try:
             return super().process_response(request, response)
         except IgnoreRequest as exc:

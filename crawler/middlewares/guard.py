@@ -22,6 +22,8 @@ import logging
 import socket
 from urllib.parse import urljoin
 
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
 from scrapy.utils.asyncio import run_in_thread
 from scrapy.utils.httpobj import urlparse_cached
 from w3lib.url import safe_url_string
@@ -41,21 +43,21 @@ def is_internal_address(address: str) -> bool:
     return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
 
 
-def _own_hosts(crawler) -> frozenset[str]:
+def _own_hosts(crawler: Crawler) -> frozenset[str]:
     return frozenset(getattr(crawler.spider, "source_hosts", ()) or ())
 
 
 class UrlGuardMiddleware:
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         # host -> resolves to an internal address; one lookup per host and crawl
         self._internal: dict[str, bool] = {}
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> UrlGuardMiddleware:
         return cls(crawler)
 
-    async def process_request(self, request):
+    async def process_request(self, request: Request) -> None:
         code = "redirect_refused" if request.meta.get("redirect_times") else "unsafe_url"
         parts = urlparse_cached(request)
         if parts.scheme not in ALLOWED_SCHEMES:
@@ -86,15 +88,15 @@ class UrlGuardMiddleware:
             infos = await run_in_thread(socket.getaddrinfo, host, None, proto=socket.IPPROTO_TCP)
         except OSError:
             return False  # unresolvable: the download itself fails and says so
-        return any(is_internal_address(info[4][0]) for info in infos)
+        return any(is_internal_address(str(info[4][0])) for info in infos)
 
 
 class RedirectGuardMiddleware:
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
         return cls()
 
-    def process_response(self, request, response):
+    def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get(b"Location")
         if response.status not in REDIRECT_STATUSES or not location or request.meta.get("dont_redirect"):
             return response

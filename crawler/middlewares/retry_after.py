@@ -14,6 +14,8 @@ from email.utils import parsedate_to_datetime
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 
@@ -40,13 +42,15 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
 
 
 class RetryAfterMiddleware(RetryMiddleware):
-    def __init__(self, settings):
+    def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
         self.max_wait = settings.getfloat("NEWSMILL_RETRY_AFTER_MAX", DEFAULT_RETRY_AFTER_MAX)
         if self.max_wait < 0:
             raise NotConfigured("NEWSMILL_RETRY_AFTER_MAX must not be negative")
 
-    async def process_response(self, request, response):
+    # Scrapy (>= 2.13) awaits a coroutine process_response and calls it without the spider
+    # argument it deprecates; RetryMiddleware's annotation is the synchronous form with spider
+    async def process_response(self, request: Request, response: Response) -> Request | Response:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         wait = retry_after_seconds(response.headers.get(b"Retry-After"))
@@ -57,10 +61,11 @@ class RetryAfterMiddleware(RetryMiddleware):
             await sleep(wait)
         return self._retry_request(request, response_status_message(response.status)) or response
 
-    def _retry_request(self, request, reason: str):
+    def _retry_request(self, request: Request, reason: str) -> Request | None:
         """RetryMiddleware's own retry (its private _retry), through the public get_retry_request:
         the request's meta overrides the settings, as in RetryMiddleware."""
         meta = request.meta
+        assert self.crawler.spider is not None  # as in RetryMiddleware._retry: called while crawling
         return get_retry_request(
             request,
             spider=self.crawler.spider,
@@ -70,5 +75,7 @@ class RetryAfterMiddleware(RetryMiddleware):
             give_up_log_level=meta.get("give_up_log_level", self.give_up_log_level),
         )
 
-    def _retries_left(self, request) -> bool:
-        return request.meta.get("retry_times", 0) < request.meta.get("max_retry_times", self.max_retry_times)
+    def _retries_left(self, request: Request) -> bool:
+        retry_times: int = request.meta.get("retry_times", 0)
+        max_retry_times: int = request.meta.get("max_retry_times", self.max_retry_times)
+        return retry_times < max_retry_times

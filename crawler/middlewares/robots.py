@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request
 
 from crawler.middlewares.refusals import Refused
 
 
 class TaggedRobotsTxtMiddleware(RobotsTxtMiddleware):
-    async def process_request(self, request) -> None:
+    # called without the spider argument Scrapy (>= 2.13) deprecates; the base class still declares it
+    async def process_request(self, request: Request) -> None:  # type: ignore[override]
         # only the robots.txt check raises IgnoreRequest here: robot_parser() turns a robots.txt
         # that cannot be fetched (refused, offsite, errors) into "no rules"
         try:

@@ -3,9 +3,13 @@ size caps, retries), kept on the spider for the explanation instead of being sto
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from crawler.items import HTML, RawDocument
 from storage.clock import utc_now
@@ -16,7 +20,7 @@ class FetchOneSpider(scrapy.Spider):
     # nothing is stored: the page only goes to `newsmill explain`
     custom_settings = {"ITEM_PIPELINES": {}}
 
-    def __init__(self, url: str, source: str = "local", **kwargs):
+    def __init__(self, url: str, source: str = "local", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.url = url
         self.source_name = source
@@ -24,11 +28,11 @@ class FetchOneSpider(scrapy.Spider):
         self.source_hosts = frozenset({(urlsplit(url).hostname or "").lower()})
         self.document: RawDocument | None = None
 
-    async def start(self):
+    async def start(self) -> AsyncIterator[scrapy.Request]:
         yield scrapy.Request(self.url, callback=self.keep, errback=self.failed, dont_filter=True)
 
-    def keep(self, response):
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or None
+    def keep(self, response: Response) -> None:
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1") or None
         self.document = RawDocument(
             kind=HTML,
             source=self.source_name,
@@ -38,7 +42,7 @@ class FetchOneSpider(scrapy.Spider):
             fetched_at=utc_now(),
         )
 
-    def failed(self, failure):
+    def failed(self, failure: Failure) -> None:
         reason = failure.getErrorMessage() or type(failure.value).__name__
         self.document = RawDocument(
             kind=HTML,

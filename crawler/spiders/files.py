@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 import scrapy
 
@@ -30,8 +31,8 @@ class FilesSpider(scrapy.Spider):
         path: str | Iterable[str] | None = None,
         source: str | None = None,
         follow_symlinks: bool | str = False,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         if path is None:
             raise ValueError("the files spider needs -a path=FILE_OR_FOLDER[,...]")
@@ -39,7 +40,7 @@ class FilesSpider(scrapy.Spider):
         self.source_name = source
         self.follow_symlinks = str(follow_symlinks).lower() in ("1", "true", "yes")
 
-    async def start(self):
+    async def start(self) -> AsyncIterator[RawDocument]:
         settings = self.crawler.settings
         source = self.source_name or settings.get("NEWSMILL_SOURCE")
         max_bytes = settings.getint("NEWSMILL_MAX_FILE_BYTES")

@@ -21,13 +21,18 @@ RawDocument with skip_code set, so the store pipeline records it in `rejects`.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.http import HtmlResponse, TextResponse
+from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.settings import BaseSettings
+from twisted.python.failure import Failure
 
 from crawler.items import HTML, RawDocument
 from crawler.sources import Source, SourceError, load_sources
@@ -51,7 +56,7 @@ DEFAULT_MAX_SITEMAPS = 20
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(self, source: str | None = None, **kwargs):
+    def __init__(self, source: str | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         if not source:
             raise ValueError("the news spider needs -a source=NAME (a [sources.NAME] table of the sources file)")
@@ -64,13 +69,20 @@ class NewsSpider(scrapy.Spider):
         self.timezone: str | None = None
 
     @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._configure(crawler.settings)
         crawler.signals.connect(spider._open_lookup, signal=signals.spider_opened)
         return spider
 
-    def _configure(self, settings) -> None:
+    @property
+    def configured(self) -> Source:
+        """The source read by from_crawler, before any request is made."""
+        if self.source is None:
+            raise RuntimeError("the news spider is used before from_crawler read its source")
+        return self.source
+
+    def _configure(self, settings: BaseSettings) -> None:
         path = settings.get("NEWSMILL_SOURCES")
         sources = load_sources(path)
         if self.source_name not in sources:
@@ -95,18 +107,18 @@ class NewsSpider(scrapy.Spider):
         self.max_size = settings.getint("DOWNLOAD_MAXSIZE")
         self.links = LinkExtractor(deny=[pattern.pattern for pattern in source.deny], unique=True)
 
-    def _open_lookup(self, spider) -> None:
+    def _open_lookup(self, spider: scrapy.Spider) -> None:
         self.lookup = ArchiveLookup.open(self.db_path)
 
-    def closed(self, reason) -> None:
+    def closed(self, reason: str) -> None:
         if self.lookup is not None:
             self.lookup.close()
             self.lookup = None
 
     # -- entry points -------------------------------------------------------------------
 
-    async def start(self):
-        source = self.source
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        source = self.configured
         # an upper bound: lets the extract stage skip starting worker processes for a small crawl
         self.crawler.stats.set_value("newsmill/documents_expected", source.max_pages)
         for url in source.start_urls:
@@ -122,7 +134,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- callbacks ----------------------------------------------------------------------
 
-    def parse_page(self, response):
+    def parse_page(self, response: Response) -> Iterator[scrapy.Request | RawDocument]:
         role = response.meta.get(ROLE)
         if role == ARTICLE:
             yield self._document(response)
@@ -134,14 +146,14 @@ class NewsSpider(scrapy.Spider):
         for link in self.links.extract_links(response):
             if self._is_article(link.url):
                 request = self._article_request(link.url)
-            elif hops < self.section_hops and self._on_site(link.url) and not self.source.is_denied(link.url):
+            elif hops < self.section_hops and self._on_site(link.url) and not self.configured.is_denied(link.url):
                 request = self._request(link.url, SECTION, hops=hops + 1)
             else:
                 request = None
             if request:
                 yield request
 
-    def parse_feed(self, response):
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request | RawDocument]:
         try:
             links = feed_links(response.body)
         except NotAFeed as exc:
@@ -151,10 +163,10 @@ class NewsSpider(scrapy.Spider):
         # A feed lists articles by definition; deny rules and the site boundary still apply.
         for url in links:
             url = response.urljoin(url)
-            if self._on_site(url) and not self.source.is_denied(url) and (request := self._article_request(url)):
+            if self._on_site(url) and not self.configured.is_denied(url) and (request := self._article_request(url)):
                 yield request
 
-    def parse_sitemap(self, response):
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request | RawDocument]:
         try:
             found = sitemap_links(response.body, self.max_size)
         except NotAFeed as exc:
@@ -173,15 +185,16 @@ class NewsSpider(scrapy.Spider):
             if self._is_article(url) and (request := self._article_request(url)):
                 yield request
 
-    def parse_robots(self, response):
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         for url in robots_sitemaps(response.body, response.url):
             if self._on_site(url) and (request := self._request(url, SITEMAP)):
                 yield request
 
-    def on_error(self, failure):
+    def on_error(self, failure: Failure) -> Iterator[RawDocument]:
         code, reason = describe_failure(failure)
         self.crawler.stats.inc_value(f"newsmill/crawl/failed/{code}")
-        yield self._skipped(failure.request.url, code, reason)
+        # Scrapy sets .request on the Failure it hands to an errback; twisted does not declare it
+        yield self._skipped(failure.request.url, code, reason)  # type: ignore[attr-defined]
 
     # -- requests -----------------------------------------------------------------------
 
@@ -203,7 +216,7 @@ class NewsSpider(scrapy.Spider):
         callback = {FEED: self.parse_feed, SITEMAP: self.parse_sitemap, ROBOTS: self.parse_robots}.get(
             role, self.parse_page
         )
-        meta = {ROLE: role}
+        meta: dict[str, object] = {ROLE: role}
         if hops is not None:
             meta[HOPS] = hops
         if role == ROBOTS:
@@ -213,7 +226,7 @@ class NewsSpider(scrapy.Spider):
 
     def _stored_recently(self, url: str) -> bool:
         """Stored, and the revisit policy does not ask for a fresh look yet."""
-        revisit_after = self.source.revisit_after
+        revisit_after = self.configured.revisit_after
         if revisit_after == 0 or self.lookup is None:
             return False
         last_seen = self.lookup.last_seen((canonical_url(url), url))
@@ -224,7 +237,7 @@ class NewsSpider(scrapy.Spider):
         return datetime.fromisoformat(last_seen) > datetime.now(UTC) - timedelta(seconds=revisit_after)
 
     def _is_article(self, url: str) -> bool:
-        return self._on_site(url) and self.source.is_article(url)
+        return self._on_site(url) and self.configured.is_article(url)
 
     def _on_site(self, url: str) -> bool:
         """http(s) on the source's own site: links elsewhere are never followed."""
@@ -235,7 +248,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- items --------------------------------------------------------------------------
 
-    def _document(self, response) -> RawDocument:
+    def _document(self, response: Response) -> RawDocument:
         if not isinstance(response, TextResponse):
             return self._skipped(
                 response.url, "not_html", f"not an HTML page ({_content_type(response) or 'no Content-Type'})"
@@ -247,7 +260,7 @@ class NewsSpider(scrapy.Spider):
             url=response.url,
             declared_encoding=_content_type(response),
             fetched_at=utc_now(),
-            language_hint=self.source.language,
+            language_hint=self.configured.language,
             timezone=self.timezone,
         )
 
@@ -265,6 +278,6 @@ def _scheme_and_host(url: str) -> tuple[str, str]:
         return "", ""
 
 
-def _content_type(response) -> str | None:
+def _content_type(response: Response) -> str | None:
     value = response.headers.get(b"Content-Type")
     return value.decode("latin-1") if value else None

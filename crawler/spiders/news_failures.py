@@ -18,6 +18,7 @@ from scrapy.exceptions import (
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import defer, error
+from twisted.python.failure import Failure
 
 from crawler.middlewares.refusals import Refused
 
@@ -26,7 +27,7 @@ _DNS = (CannotResolveHostError, error.DNSLookupError)
 _REFUSED = (DownloadConnectionRefusedError, error.ConnectionRefusedError)
 
 
-def describe_failure(failure) -> tuple[str, str]:
+def describe_failure(failure: Failure) -> tuple[str, str]:
     exc = failure.value
     if isinstance(exc, Refused):
         return exc.code, exc.reason

@@ -80,7 +80,9 @@ class ChromePhrases:
         if not text or len(text) > MAX_CHROME_CHARS:
             return None
         found = self._any_rule.fullmatch(text)
-        return self.rules[int(found.lastgroup[1:])] if found else None
+        if found is None or found.lastgroup is None:
+            return None
+        return self.rules[int(found.lastgroup[1:])]
 
     def match(self, line: str) -> str | None:
         """Name of the rule that makes `line` chrome, or None if it may be content."""

@@ -53,7 +53,7 @@ class Undecodable(Refusal, ValueError):
 def decode(body: bytes, *, is_html: bool, content_type: str | None = None) -> tuple[str, str]:
     """Return (text, encoding name). Raises Undecodable with code "binary" or "undecodable"."""
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
+    if bom_encoding and bom is not None:  # w3lib gives both or neither
         return body[len(bom) :].decode(bom_encoding, errors="replace"), resolve_encoding(bom_encoding) or bom_encoding
     if _looks_binary(body[:SNIFF_BYTES]):
         raise Undecodable("binary", "binary data, not text (NUL or control bytes)")
@@ -133,7 +133,7 @@ def _detect(body: bytes) -> tuple[str, str]:
     # a decoding the detector is unsure of is read as the language it is surest of elsewhere
     languages = {text: found if found[0] else (language, 0.0) for text, found in languages.items()}
 
-    def plausibility(item):
+    def plausibility(item: tuple[int, tuple[str, list[str]]]) -> tuple[int, int, int, int]:
         # a right decoding writes only its language's letters; mojibake brings others in
         # (the language read from each decoding: mojibake still reads as its language)
         # then the code page that language was written in (charset-normalizer's own order
@@ -144,8 +144,8 @@ def _detect(body: bytes) -> tuple[str, str]:
         return foreign_count(chars, languages[text][0]), foreign_count(chars, None), rank, order
 
     _order, (text, names) = min(enumerate(decodings.items()), key=plausibility)
-    _rank, page = code_page_rank(names, languages[text][0])
-    chosen = page or names[0]
+    _rank, ranked_page = code_page_rank(names, languages[text][0])
+    chosen = ranked_page or names[0]
     others = [
         other_names[0]
         for other, other_names in decodings.items()

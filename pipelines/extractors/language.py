@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +30,11 @@ SPLIT_CHARS = 2 * MIN_DETECT_CHARS
 # ISO 639-1 or 639-2/3 code, optionally with a script and a region: fr, fra, pt-BR, sr-Latn
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z]{4})?(-(?:[a-z]{2}|[0-9]{3}))?$", re.IGNORECASE)
 
-_identifier = None
+# py3langid's LanguageIdentifier (no type hints), False without py3langid, None until loaded
+_identifier: Any = None
 
 
-def _detector():
+def _detector() -> Any:
     """py3langid's identifier with normalised probabilities, loaded at first use; False
     when py3langid is missing."""
     global _identifier

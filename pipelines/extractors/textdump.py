@@ -290,9 +290,8 @@ def clean_text_dump(
     dates = head_dates or late_dates
     # "Updated: ..." is the last change; the publication date is the first other dateline
     updates = [found for index, found in dates if is_update_line(lines[index])]
-    first = (
-        [found for index, found in dates if not is_update_line(lines[index])] or [found for _, found in dates] or [None]
-    )[0]
+    candidates = [found for index, found in dates if not is_update_line(lines[index])] or [found for _, found in dates]
+    first = candidates[0] if candidates else None
     published = normalize(first, timezone) if first else None
     modified = normalize(updates[0], timezone) if updates and updates[0] != first else None
     title = lines[dump.title_index] if dump.title_index is not None else None

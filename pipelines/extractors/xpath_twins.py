@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from lxml import etree
 
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 _RE_TEST = re.compile(r"re:test\((@[\w|@-]+), '([^']*)'(?:, '(\w*)')?\)")
 
-Finder = Callable[[etree._Element], list]
+Finder = Callable[[etree._Element], list[etree._Element]]
 
 
 class _Test:
@@ -56,21 +57,23 @@ def _written_first(names: list[str], first: str, one: str | None, second: str, o
     return one if names.index(first) < names.index(second) else other
 
 
-def _finder(walk: Callable[[etree._Element], Iterable], matches: Callable[[etree._Element], bool]) -> Finder:
+def _finder(
+    walk: Callable[[etree._Element], Iterable[etree._Element]], matches: Callable[[etree._Element], bool]
+) -> Finder:
     """A twin: the elements of `walk(tree)`, in document order, that `matches` accepts."""
 
-    def find(tree) -> list:
+    def find(tree: etree._Element) -> list[etree._Element]:
         return [element for element in walk(tree) if matches(element)]
 
     return find
 
 
-def _descendants(*tags: str) -> Callable[[etree._Element], Iterable]:
+def _descendants(*tags: str) -> Callable[[etree._Element], Iterable[etree._Element]]:
     """`.//*[self::a or self::b …]`: below the context node."""
     return lambda tree: tree.iterdescendants(*tags)
 
 
-def _whole_document(*tags) -> Callable[[etree._Element], Iterable]:
+def _whole_document(*tags: object) -> Callable[[etree._Element], Iterable[etree._Element]]:
     """`//…`: the whole document the context node belongs to, its root included."""
     return lambda tree: tree.getroottree().getroot().iter(*tags)
 
@@ -78,7 +81,7 @@ def _whole_document(*tags) -> Callable[[etree._Element], Iterable]:
 def _overall_discard_sections(tests: Sequence[_Test]) -> Finder:
     consent_first, by_id, by_class = tests
 
-    def matches(element) -> bool:
+    def matches(element: etree._Element) -> bool:
         names = element.keys()
         if not names:
             return False
@@ -99,7 +102,7 @@ def _overall_discard_sections(tests: Sequence[_Test]) -> Finder:
 def _overall_discard_hidden(tests: Sequence[_Test]) -> Finder:
     hidden_first, by_id, by_class = tests
 
-    def matches(element) -> bool:
+    def matches(element: etree._Element) -> bool:
         names = element.keys()
         if not names:
             return False
@@ -129,7 +132,7 @@ def _comment_sections(tests: Sequence[_Test]) -> Finder:
 def _comment_sections_and_lists(tests: Sequence[_Test]) -> Finder:
     by_id, by_class, list_by_id, list_by_class = tests
 
-    def matches(element) -> bool:
+    def matches(element: etree._Element) -> bool:
         ident, css_class = element.get("id"), element.get("class")
         if not (by_id(ident) or by_class(css_class)):
             return False
@@ -141,7 +144,7 @@ def _comment_sections_and_lists(tests: Sequence[_Test]) -> Finder:
 def _appended_articles(tests: Sequence[_Test]) -> Finder:
     by_id, by_class, named_by_id, named_by_class = tests
 
-    def matches(element) -> bool:
+    def matches(element: etree._Element) -> bool:
         ident, css_class = element.get("id"), element.get("class")
         if not (by_id(ident) or by_class(css_class)):
             return False
@@ -155,7 +158,7 @@ def _first_article_body(tests: Sequence[_Test]) -> Finder:
     by_id, by_class = tests
     tags = ("article", "div", "main", "section")
 
-    def body_like(element) -> bool:
+    def body_like(element: etree._Element) -> bool:
         if element.tag not in tags:
             return False
         get = element.get
@@ -168,21 +171,21 @@ def _first_article_body(tests: Sequence[_Test]) -> Finder:
             or by_class(css_class)
         )
 
-    def matches(element) -> bool:
+    def matches(element: etree._Element) -> bool:
         # `.//*[p][1]`: a match that is the first match among its siblings
         return body_like(element) and not any(body_like(sibling) for sibling in element.itersiblings(preceding=True))
 
     return _finder(_descendants(*tags), matches)
 
 
-def _string_value(element) -> str:
+def _string_value(element: etree._Element) -> str:
     return "".join(element.itertext())
 
 
 def _author_names(tests: Sequence[_Test]) -> Finder:
     (by_class,) = tests
 
-    def matches(element) -> bool:
+    def matches(element: etree._Element) -> bool:
         # `…|//author`: both sides in one walk, in document order
         if element.tag == "author":
             return True
@@ -205,7 +208,7 @@ def _author_names(tests: Sequence[_Test]) -> Finder:
 def _author_bylines(tests: Sequence[_Test]) -> Finder:
     by_id, by_class = tests
 
-    def matches(element) -> bool:
+    def matches(element: etree._Element) -> bool:
         get = element.get
         css_class = get("class")
         return (
@@ -221,7 +224,7 @@ def _author_bylines(tests: Sequence[_Test]) -> Finder:
 def _author_anywhere(tests: Sequence[_Test]) -> Finder:
     by_id, by_class = tests
 
-    def matches(element) -> bool:
+    def matches(element: etree._Element) -> bool:
         get = element.get
         return (
             "Byline" in (get("data-component") or "")
@@ -236,7 +239,7 @@ def _author_anywhere(tests: Sequence[_Test]) -> Finder:
 def _not_bylines(tests: Sequence[_Test]) -> Finder:
     by_id, by_class = tests
 
-    def matches(element) -> bool:
+    def matches(element: etree._Element) -> bool:
         get = element.get
         ident, css_class = get("id"), get("class")
         return (
@@ -288,7 +291,7 @@ class Twin:
         self.path = xpath.path
         self.find = find
 
-    def __call__(self, tree, **variables):
+    def __call__(self, tree: etree._Element, **variables: object) -> Any:
         if variables or not isinstance(tree, etree._Element):
             return self.xpath(tree, **variables)
         return self.find(tree)
