@@ -27,10 +27,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from storage.archive import Archive  # noqa: E402
-from storage.dedup.minhash import fingerprint_of_normalized  # noqa: E402
-from storage.dedup.normalize import body_hash, normalize_body  # noqa: E402
-from storage.records import ArticleRecord  # noqa: E402
+from storage.archive import Archive  # noqa: E402  # after sys.path gets the repo
+from storage.dedup.minhash import fingerprint_of_normalized  # noqa: E402  # after sys.path gets the repo
+from storage.dedup.normalize import body_hash, normalize_body  # noqa: E402  # after sys.path gets the repo
+from storage.records import ArticleRecord  # noqa: E402  # after sys.path gets the repo
 
 LADDER = (10_000, 100_000, 1_000_000)
 VOCABULARY_SIZE = 20_000

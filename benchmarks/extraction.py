@@ -22,11 +22,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import trafilatura  # noqa: E402
+import trafilatura  # noqa: E402  # after sys.path gets the repo
 
-from benchmarks._metric import Score, page_counts, score  # noqa: E402
-from pipelines.extractors import element_classes, xpath_twins  # noqa: E402
-from pipelines.extractors.html import extract_html  # noqa: E402
+from benchmarks._metric import Score, page_counts, score  # noqa: E402  # after sys.path gets the repo
+from pipelines.extractors import element_classes, xpath_twins  # noqa: E402  # after sys.path gets the repo
+from pipelines.extractors.html import extract_html  # noqa: E402  # after sys.path gets the repo
 
 DEFAULT_DATA = Path("/work/shared/benchmarks/article-extraction")
 

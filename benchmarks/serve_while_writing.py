@@ -36,11 +36,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import httpx  # noqa: E402
+import httpx  # noqa: E402  # after sys.path gets the repo
 
-from benchmarks.soak import OBJECTS, PLACES, SECTIONS, SENTENCES, SUBJECTS, VERBS, _fill, write_corpus  # noqa: E402
-from storage.archive import Archive  # noqa: E402
-from storage.records import ArticleRecord  # noqa: E402
+from benchmarks.soak import OBJECTS, PLACES, SECTIONS, SENTENCES, SUBJECTS, VERBS, _fill, write_corpus  # noqa: E402  # after sys.path gets the repo
+from storage.archive import Archive  # noqa: E402  # after sys.path gets the repo
+from storage.records import ArticleRecord  # noqa: E402  # after sys.path gets the repo
 
 BUILD_BATCH = 5000
 INGEST_FILES = 3000

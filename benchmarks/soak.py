@@ -316,7 +316,7 @@ def problems(db: Path, expected_titles: list[str]) -> list[str]:
     """Everything wrong with the archive, as readable lines; empty when it is right."""
     found = []
     with sqlite3.connect(db) as connection:
-        sql = lambda text: connection.execute(text).fetchall()  # noqa: E731
+        sql = lambda text: connection.execute(text).fetchall()  # noqa: E731  # a one-line query helper
         integrity = sql("PRAGMA integrity_check")
         if integrity != [("ok",)]:
             found.append(f"integrity_check: {integrity[:5]}")

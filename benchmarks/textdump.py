@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipelines.extractors.textdump import clean_text_dump, learn_repeated_lines  # noqa: E402
+from pipelines.extractors.textdump import clean_text_dump, learn_repeated_lines  # noqa: E402  # after sys.path gets the repo
 
 DEFAULT_DIR = REPO / "tests" / "fixtures" / "dumps"
 _TOKEN = re.compile(r"\w+")

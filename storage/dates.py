@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_ZONE = "UTC"
 # plausible(): dates before the web are parse accidents ("0001-01-01" placeholders) ...
-EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 # ... and one day of slack before "future" means wrong
 FUTURE_SLACK = timedelta(days=1)
 
@@ -44,7 +44,12 @@ _JS_DATE = re.compile(
     r"^[A-Za-z]{3}\s+(?P<mon>[A-Za-z]{3})\s+(?P<d>\d{1,2})\s+(?P<y>\d{4})\s+(?P<h>\d\d):(?P<mi>\d\d):(?P<s>\d\d)"
     r"\s+GMT(?P<zone>[+-]\d{4})(?:\s+\(.*\))?$"
 )
-_MONTHS = {name: number for number, name in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
 _OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)?$")
 
 
@@ -64,8 +69,8 @@ class Canonical:
         day = date.fromisoformat(self.text[:10])
         if self.has_time:
             clock = datetime.strptime(self.text[11:19], "%H:%M:%S").time()
-            return datetime.combine(day, clock, tzinfo=timezone.utc)
-        return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+            return datetime.combine(day, clock, tzinfo=UTC)
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 @lru_cache(maxsize=64)
@@ -81,7 +86,7 @@ def zone_info(name: str) -> ZoneInfo:
 
 def is_zone(name: object) -> bool:
     try:
-        zone_info(name)  # type: ignore[arg-type]
+        zone_info(name)  # lru_cache takes any hashable; an unhashable name raises TypeError
     except (ValueError, TypeError):
         return False
     return True
@@ -89,8 +94,9 @@ def is_zone(name: object) -> bool:
 
 def _offset(text: str) -> timezone:
     if text.upper() in ("Z", "UTC", "GMT"):
-        return timezone.utc
+        return UTC
     match = _OFFSET.search(text)
+    assert match is not None  # the zones _ISO and _JS_DATE capture all end in an offset _OFFSET reads
     sign = -1 if match[1] == "-" else 1
     return timezone(sign * timedelta(hours=int(match[2]), minutes=int(match[3] or 0)))
 
@@ -105,7 +111,12 @@ def _from_string(value: str) -> datetime | date | None:
             if match["h"] is None:
                 return date(int(match["y"]), int(match["mo"]), int(match["d"]))
             moment = datetime(
-                int(match["y"]), int(match["mo"]), int(match["d"]), int(match["h"]), int(match["mi"]), int(match["s"] or 0)
+                int(match["y"]),
+                int(match["mo"]),
+                int(match["d"]),
+                int(match["h"]),
+                int(match["mi"]),
+                int(match["s"] or 0),
             )
         except ValueError:
             return None
@@ -156,7 +167,7 @@ def normalize(value: str | datetime | date | None, default_zone: str | None = No
         assumed = (default_zone or DEFAULT_ZONE).strip()
         parsed = parsed.replace(tzinfo=zone_info(assumed))
     try:
-        moment = parsed.astimezone(timezone.utc)
+        moment = parsed.astimezone(UTC)
     except (OverflowError, ValueError):
         return None
     return Canonical(f"{moment.date().isoformat()}T{moment:%H:%M:%S}Z", assumed)
@@ -173,7 +184,7 @@ def plausible(
     if found is None:
         return None
     moment = found.instant()
-    if moment < EARLIEST or moment > (now or datetime.now(timezone.utc)) + FUTURE_SLACK:
+    if moment < EARLIEST or moment > (now or datetime.now(UTC)) + FUTURE_SLACK:
         return None
     return found
 
@@ -187,7 +198,7 @@ def canonical(value: str | datetime | date | None, default_zone: str | None = No
 def with_zone_note(origin: str, result: Canonical | None) -> str:
     """`origin` with the assumed zone noted: "dateline (no zone given, read as Europe/Paris)".
 
-    The origin's first word stays first, so storage.best_fields still ranks it."""
+    The origin's first word stays first, so storage.dedup.best_fields still ranks it."""
     if result is None or result.assumed_zone is None:
         return origin
     return f"{origin} (no zone given, read as {result.assumed_zone})"

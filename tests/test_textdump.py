@@ -361,8 +361,8 @@ def test_expected_json_shape():
 
 # --- robustness ----------------------------------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402  # kept with the robustness tests that use it
+from hypothesis import strategies as st  # noqa: E402  # kept with the robustness tests that use it
 
 _LINES = st.sampled_from(
     [

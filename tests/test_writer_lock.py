@@ -130,7 +130,7 @@ def test_crawlers_of_one_process_share_the_hold_and_other_processes_see_it(tmp_p
         "import sys; from storage import writer_lock; print(writer_lock.is_held_elsewhere(sys.argv[1]))",
         str(db),
     ]
-    seen_from_outside = lambda: subprocess.run(probe, cwd=REPO, capture_output=True, text=True).stdout.strip()  # noqa: E731
+    seen_from_outside = lambda: subprocess.run(probe, cwd=REPO, capture_output=True, text=True).stdout.strip()  # noqa: E731  # a one-line probe, read like the value it returns
 
     writer_lock.acquire(db, wait=0)
     writer_lock.acquire(db, wait=0)  # a second crawler of this process: no deadlock, no wait

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 
 import trafilatura
+from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from pipelines.extractors.element_classes import use_plain_element_classes
@@ -67,13 +68,15 @@ JSONLD_MIN_CHARS = 600
 JSONLD_OVER_SHARE = 0.5
 _WORD = re.compile(r"\w+")
 
-_chrome_match: Callable[[str], str | None] | None | bool = False
+_chrome_match: Callable[[str], str | None] | None = None
+_chrome_loaded = False
 
 
 def _chrome() -> Callable[[str], str | None] | None:
     """The shared chrome phrase list, if it is available; the filter works without it."""
-    global _chrome_match
-    if _chrome_match is False:
+    global _chrome_match, _chrome_loaded
+    if not _chrome_loaded:
+        _chrome_loaded = True
         try:
             from pipelines.extractors.chrome import default_phrases
 
@@ -81,7 +84,7 @@ def _chrome() -> Callable[[str], str | None] | None:
         except Exception as error:  # a broken phrase file must not stop extraction
             logger.warning("chrome phrases unavailable: %s", error)
             _chrome_match = None
-    return _chrome_match  # type: ignore[return-value]
+    return _chrome_match
 
 
 def _shingles(text: str, size: int = 4) -> set[str]:
@@ -105,7 +108,7 @@ def _length(paragraphs: list[str]) -> int:
     return sum(len(p) for p in paragraphs)
 
 
-def _second_opinion(tree, url: str | None, paragraphs: list[str]) -> list[str] | None:
+def _second_opinion(tree: HtmlElement, url: str | None, paragraphs: list[str]) -> list[str] | None:
     have = _length(paragraphs)
     if have >= SECOND_OPINION_BELOW * prose_chars(tree):
         return None
@@ -154,6 +157,8 @@ def extract_html(html: str, url: str | None = None, timezone: str | None = None)
     except Exception as error:
         logger.warning("trafilatura failed on %s: %s", url, error)
         return None
+    # as_dict is off: a Document or None, never the dict form
+    assert not isinstance(document, dict)
     paragraphs = _split(document.text if document is not None else None)
     method = "trafilatura"
 

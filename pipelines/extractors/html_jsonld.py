@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml.html import HtmlElement
 
@@ -47,7 +49,7 @@ class JsonLdArticle:
     url: str | None = None
 
 
-def _objects(data: object):
+def _objects(data: object) -> Iterator[dict[str, Any]]:
     """Every dict in a JSON-LD payload, @graph and nesting included."""
     stack = [data]
     while stack:
@@ -59,7 +61,7 @@ def _objects(data: object):
             stack.extend(value for value in item.values() if isinstance(value, (list, dict)))
 
 
-def _types(obj: dict) -> set[str]:
+def _types(obj: dict[str, Any]) -> set[str]:
     kind = obj.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     return {str(k).lower() for k in kinds if k}
@@ -101,19 +103,21 @@ def _url(value: object) -> str | None:
 
 def _load(raw: str) -> object | None:
     try:
-        return json.loads(raw)
+        data: object = json.loads(raw)
+        return data
     except ValueError:
         pass
     # raw newlines and tabs inside strings are the commonest publisher mistake
     try:
-        return json.loads(raw.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+        repaired: object = json.loads(raw.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+        return repaired
     except ValueError:
         return None
 
 
 def parse_jsonld(tree: HtmlElement) -> JsonLdArticle | None:
     """The first article-typed object on the page (the longest body wins among several)."""
-    best: dict | None = None
+    best: dict[str, Any] | None = None
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         data = _load(script.text or "")
         if data is None:

@@ -174,7 +174,8 @@ def canonical(
 ) -> str | None:
     for link in tree.iter("link"):
         if (link.get("rel") or "").lower().split() == ["canonical"] and (link.get("href") or "").startswith("http"):
-            return link.get("href").strip()
+            href: str = link.get("href")
+            return href.strip()
     og = _first(*metas.get("og:url", []))
     if og and og.startswith("http"):
         return og
@@ -319,5 +320,6 @@ def _modified(
 
 def _time_element(tree: HtmlElement) -> str | None:
     for node in tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate or contains(@class,'publish')]"):
-        return node.get("datetime")
+        stamp: str = node.get("datetime")
+        return stamp
     return None
