@@ -13,7 +13,7 @@ from pathlib import Path
 
 from crawler.items import RawDocument
 from crawler.loaders.batch import learn_batch_repeats
-from crawler.loaders.discover import Refused, discover
+from crawler.loaders.discover import Skipped, discover
 from crawler.loaders.limits import MAX_DECOMPRESSED_BYTES, MAX_FILE_BYTES
 from crawler.loaders.read import read_document
 from pipelines.core import RoadRules, process
@@ -39,7 +39,7 @@ class Explanation:
 def explain_file(path: str, *, db_path: str | None, rules: RoadRules, source: str | None = None) -> Explanation:
     source = source or DEFAULT_SOURCE
     found = next(iter(discover([path], max_bytes=MAX_FILE_BYTES)), None)
-    if found is None or isinstance(found, Refused):
+    if found is None or isinstance(found, Skipped):
         document = RawDocument(kind="file", source=source, path=os.path.abspath(path))
         if found is not None:
             document.skip_code, document.skip_reason = found.code, found.reason

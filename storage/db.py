@@ -49,6 +49,17 @@ def open_database(
     return db
 
 
+def open_read_only(path: str | Path) -> sqlite3.Connection:
+    """A connection that cannot write, for readers beside the writer (WAL: never blocked).
+    The archive is created or migrated first, so the tables a reader expects exist (a first
+    crawl into a new archive, or an archive from an older release)."""
+    path = Path(path)
+    open_database(path).close()
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return connection
+
+
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """One batch, all or nothing. IMMEDIATE takes the write lock up front, so two writers

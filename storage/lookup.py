@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from storage.db import BUSY_TIMEOUT_MS, open_database
+from storage.db import open_read_only
 
 _LAST_SEEN = """
 SELECT max(seen) FROM (
@@ -29,13 +29,7 @@ class ArchiveLookup:
 
     @classmethod
     def open(cls, path: str | Path) -> ArchiveLookup:
-        path = Path(path)
-        # Create or migrate once, so the tables we read exist (a first crawl into a new
-        # archive, or an archive from an older release); from then on, read only.
-        open_database(path).close()
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return cls(connection)
+        return cls(open_read_only(path))
 
     def close(self) -> None:
         self.connection.close()

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from storage.chrome_memory import learned_chrome
-from storage.db import BUSY_TIMEOUT_MS, open_database
+from storage.db import open_read_only
 from storage.records import KnownCopy
 from storage.unchanged import known_copy
 
@@ -28,12 +28,7 @@ class ArchiveView:
         """A view of the archive at `path`; with no path, a view of an empty archive."""
         if not path:
             return cls(None)
-        path = Path(path)
-        # create or migrate once, so the tables we read exist; from then on, read only
-        open_database(path).close()
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        return cls(connection)
+        return cls(open_read_only(path))
 
     def close(self) -> None:
         if self.connection is not None:

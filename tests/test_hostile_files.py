@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.soak import make_stories, render
-from crawler.loaders.discover import Found, Refused, discover
+from crawler.loaders.discover import Found, Skipped, discover
 from crawler.loaders.read import gunzip_capped, read_document
 from tests.conftest import query, run_newsmill
 
@@ -275,4 +275,4 @@ def test_discover_refuses_oversized_files_by_stat(tmp_path):
     with open(big, "wb") as handle:
         handle.truncate(MAX_BYTES + 1)
     (refused,) = discover([big], max_bytes=MAX_BYTES)
-    assert isinstance(refused, Refused) and refused.code == "too_large"
+    assert isinstance(refused, Skipped) and refused.code == "too_large"

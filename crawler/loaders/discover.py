@@ -63,11 +63,6 @@ class Skipped(Refusal):
         return f"Skipped(path={self.path!r}, code={self.code!r}, reason={self.reason!r})"
 
 
-# the old name, for importers not yet moved to Skipped (pipelines/explain.py, tests); the one
-# class named Refused is the crawl's request refusal, crawler/middlewares/refusals.py
-Refused = Skipped
-
-
 def printable_path(path: str) -> str:
     """Paths may hold bytes that are not UTF-8; SQLite and terminals need text."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
