@@ -5,7 +5,8 @@ NEWSMILL_SOURCE           source name given to documents that have none (default
 NEWSMILL_BATCH_SIZE       documents per write transaction (default 200)
 NEWSMILL_BATCH_SECONDS    longest a document waits in the write buffer (default 2.0)
 NEWSMILL_NEAR_DUP_THRESHOLD  Jaccard of word shingles from which a copy is the same story (0.8)
-NEWSMILL_MIN_WORDS        shorter bodies are rejected as "too_short" (default 15: briefs count)
+NEWSMILL_MIN_WORDS        shorter bodies are rejected as "too_short" (default 15: briefs count);
+                          Chinese and Japanese count two characters to a word
 NEWSMILL_MAX_FILE_BYTES   larger files are refused by stat, before any read (default 10 MiB)
 NEWSMILL_MAX_DECOMPRESSED_BYTES  a .gz file expanding past this is refused (default 10 MiB)
 NEWSMILL_PROGRESS         show a progress bar on stderr (the CLI turns it on for terminals)

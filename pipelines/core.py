@@ -30,7 +30,7 @@ from pipelines.identity import claim_url
 from pipelines.rejects import ExtractionFailed, Rejected
 from storage.dedup.minhash import fingerprint_of_normalized
 from storage.dedup.near_duplicates import DEFAULT_THRESHOLD
-from storage.dedup.normalize import body_hash, normalize_body
+from storage.dedup.normalize import body_hash, normalize_body, word_count
 from storage.records import CRAWL, FILE, ArticleRecord, KnownCopy
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,10 @@ def extract(document: RawDocument, learned: frozenset[str] = frozenset()) -> Ext
 
 
 def validate(extracted: Extracted, min_words: int) -> None:
-    words = len(extracted.text.split())
+    """Long enough to be an article: at least `min_words` words, counted as articles.word_count
+    counts them (storage.dedup.normalize.word_count: in Chinese and Japanese, two characters
+    to a word)."""
+    words = word_count(extracted.text)
     if words < min_words:
         raise Rejected("too_short", f"body has {words} words, fewer than the {min_words} required")
 

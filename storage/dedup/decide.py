@@ -36,6 +36,7 @@ from storage.db import inserted_id
 from storage.dedup import best_fields, same_story
 from storage.dedup.minhash import BodyFingerprint
 from storage.dedup.near_duplicates import DEFAULT_THRESHOLD, NearDuplicateIndex
+from storage.dedup.normalize import word_count
 from storage.records import (
     CRAWL,
     DUPLICATE,
@@ -196,7 +197,7 @@ class Decider:
                 json.dumps(record.tags, ensure_ascii=False) if record.tags else None,
                 record.source,
                 record.content_hash,
-                len(record.text.split()),
+                word_count(record.text),
                 now,
                 now,
             ],
@@ -215,7 +216,7 @@ class Decider:
         self.db.execute(
             "UPDATE articles SET title = coalesce(?, title), text = ?, content_hash = ?, "
             "word_count = ?, modified = coalesce(?, modified) WHERE id = ?",
-            [record.title, record.text, record.content_hash, len(record.text.split()), record.modified, article_id],
+            [record.title, record.text, record.content_hash, word_count(record.text), record.modified, article_id],
         )
 
     def _sighting_here(
