@@ -29,6 +29,7 @@ from storage.clock import utc_now
 from storage.db import inserted_id, write_transaction
 from storage.dedup import minhash, same_story
 from storage.dedup.near_duplicates import DEFAULT_THRESHOLD, NearDuplicateIndex
+from storage.dedup.normalize import word_count
 
 
 @dataclass
@@ -181,7 +182,7 @@ def _apply(db: Database, index: NearDuplicateIndex, split: Split, run_id: int, n
                     site,
                     language,
                     latest.content_hash,
-                    len(latest.text.split()),
+                    word_count(latest.text),
                     story.texts[0].first_seen,
                     latest.replaced_at or now,
                 ],
