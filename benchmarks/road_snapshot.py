@@ -6,7 +6,7 @@
 Every document goes through `newsmill ingest` (two runs, as a user would: the second one finds
 everything known), so refactoring the road can be checked to change nothing: per document,
 every field stored in its article, its sighting's relation, similarity, encoding and identity
-note, or its reject code; then the same for the second run. Documents: the bundled examples,
+note (articles named by the place they were first seen, not by id), or its reject code. Documents: the bundled examples,
 the test fixtures, and, when present beside the repo, the two shared extraction sets.
 Text is digested (SHA-256), never kept: the shared pages are someone else's.
 """
@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -60,15 +61,14 @@ def snapshot(sets: dict[str, Path]) -> dict[str, dict[str, str]]:
         db = Path(tmp) / "snapshot.db"
         newsmill = Path(sys.executable).parent / "newsmill"
         for _run in (1, 2):
-            for name, folder in present.items():
-                # one ingest per set and run: the source name and learned chrome stay per set
-                subprocess.run(
-                    [str(newsmill), "ingest", str(folder), "--db", str(db), "--source", name, "-q"],
-                    check=False,
-                    capture_output=True,
-                    text=True,
-                    env={**os.environ, "NEWSMILL_CRASH_AT": ""},
-                )
+            # one ingest of every set per run, as a user ingesting several folders would
+            subprocess.run(
+                [str(newsmill), "ingest", *map(str, present.values()), "--db", str(db), "--source", "snapshot", "-q"],
+                check=False,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "NEWSMILL_CRASH_AT": ""},
+            )
         return _read(db, present)
 
 
@@ -83,25 +83,36 @@ def _read(db: Path, present: dict[str, Path]) -> dict[str, dict[str, str]]:
                 return name, path[len(str(folder)) + 1 :]
         return None
 
-    # article ids differ between code versions only if decisions differ: compare by the
-    # first place each article was seen instead of by id
+    # article ids differ between code versions whenever one more or one fewer document is
+    # stored before: articles are named by the first place each was seen instead, in the
+    # article itself and in the identity notes that mention one
     first_place: dict[int, str] = {}
     sightings = connection.execute(
         f"SELECT article_id, path, run_id, {', '.join(SIGHTING_FIELDS)} FROM sightings ORDER BY id"
     ).fetchall()
     for article_id, path, *_rest in sightings:
         first_place.setdefault(article_id, path or "")
+
+    def place_of(article_id: int) -> str:
+        found = relative(first_place.get(article_id, ""))
+        return "/".join(found) if found else "?"
+
+    def without_ids(note: str | None) -> str | None:
+        return (
+            re.sub(r"article (\d+)", lambda match: f"article at {place_of(int(match.group(1)))}", note)
+            if note
+            else note
+        )
+
     for article_id, path, _run_id, *fields in sightings:
         place = relative(path or "")
         if place is None:
             continue
         name, rel = place
-        article = dict(zip(ARTICLE_FIELDS, articles[article_id]))
-        record = {
-            "article": digest(article),
-            "article_first_seen_at": (relative(first_place[article_id]) or ("", ""))[1],
-            "sighting": dict(zip(SIGHTING_FIELDS, fields)),
-        }
+        article = dict(zip(ARTICLE_FIELDS, articles[article_id], strict=True))
+        sighting = dict(zip(SIGHTING_FIELDS, fields, strict=True))
+        sighting["identity_note"] = without_ids(sighting["identity_note"])
+        record = {"article": digest(article), "article_first_seen_at": place_of(article_id), "sighting": sighting}
         out[name][rel] = digest(record)
     for path, code in connection.execute("SELECT path, code FROM rejects ORDER BY id"):
         place = relative(path or "")
