@@ -98,11 +98,13 @@ def _read(db: Path, present: dict[str, Path]) -> dict[str, dict[str, str]]:
         return "/".join(found) if found else "?"
 
     def without_ids(note: str | None) -> str | None:
-        return (
-            re.sub(r"article (\d+)", lambda match: f"article at {place_of(int(match.group(1)))}", note)
-            if note
-            else note
-        )
+        """A note as it reads in any checkout: no article ids, no absolute folders."""
+        if not note:
+            return note
+        note = re.sub(r"article (\d+)", lambda match: f"article at {place_of(int(match.group(1)))}", note)
+        for name, folder in present.items():
+            note = note.replace(str(folder), name)
+        return note
 
     for article_id, path, _run_id, *fields in sightings:
         place = relative(path or "")
