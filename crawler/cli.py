@@ -248,14 +248,12 @@ def crawl_settings(args: argparse.Namespace, extra: dict[str, Any] | None = None
 
 def _language_option(value: str | None) -> str | None:
     """--language, checked before the archive is opened (a usage error leaves no new file)."""
-    if not value:
-        return None
-    from pipelines.extractors.language import normalize_language_code
+    from pipelines.extractors.language import forced_language
 
-    language = normalize_language_code(value)
-    if language is None:
-        raise CommandError(f"--language {value!r} is not an ISO 639 language code like 'fr', 'deu' or 'pt-BR'")
-    return language
+    try:
+        return forced_language(value, "--language")
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

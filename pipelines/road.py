@@ -24,7 +24,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.items import HTML, RawDocument
 from pipelines.core import DEFAULT_MIN_WORDS, Knowledge, Outcome, RoadRules, chrome_scope, process
-from pipelines.extractors.language import normalize_language_code
+from pipelines.extractors.language import forced_language
 from pipelines.workers import (
     DEFAULT_MAX_TASKS,
     DEFAULT_MEMORY_MB,
@@ -59,7 +59,7 @@ def rules_from_settings(settings: BaseSettings) -> RoadRules:
         min_words=settings.getint("NEWSMILL_MIN_WORDS", DEFAULT_MIN_WORDS),
         near_duplicate_threshold=settings.getfloat("NEWSMILL_NEAR_DUP_THRESHOLD", DEFAULT_THRESHOLD),
         trust_canonical=settings.getbool("NEWSMILL_TRUST_CANONICAL"),
-        language=_forced_language(settings.get("NEWSMILL_LANGUAGE")),
+        language=forced_language(settings.get("NEWSMILL_LANGUAGE"), "NEWSMILL_LANGUAGE"),
     )
 
 
@@ -166,12 +166,3 @@ def _passed(outcome: Outcome) -> RawDocument:
     if outcome.rejected is not None:
         raise outcome.rejected
     return outcome.document
-
-
-def _forced_language(value: str | None) -> str | None:
-    if not value:
-        return None
-    code = normalize_language_code(value)
-    if code is None:
-        raise ValueError(f"NEWSMILL_LANGUAGE {value!r} is not a language code like 'fr' or 'pt-BR'")
-    return code

@@ -185,3 +185,14 @@ def text_language(text: str) -> str | None:
         if len(words) >= 8 and sum(word in _ENGLISH_STOPWORDS for word in words) / len(words) >= 0.2:
             return "en"
     return detect_language(text)
+
+
+def forced_language(value: str | None, option: str) -> str | None:
+    """The language a run forces on every document (`ingest --language`, NEWSMILL_LANGUAGE),
+    normalised; ValueError naming `option` for a value that is not a language code."""
+    if not value:
+        return None
+    code = normalize_language_code(value)
+    if code is None:
+        raise ValueError(f"{option} {value!r} is not an ISO 639 language code like 'fr', 'deu' or 'pt-BR'")
+    return code
